@@ -1,0 +1,69 @@
+"""Forms for accounts, and the renderer that gives every form NHS.UK markup."""
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class NHSBoundField(forms.BoundField):
+    """Adds NHS.UK classes and links hints and errors to their inputs for screen readers."""
+
+    WIDGET_CLASSES = {
+        forms.Textarea: "nhsuk-textarea",
+        forms.Select: "nhsuk-select",
+        forms.SelectMultiple: "nhsuk-select",
+        forms.CheckboxInput: "nhsuk-checkboxes__input",
+        forms.ClearableFileInput: "nhsuk-file-upload",
+        forms.FileInput: "nhsuk-file-upload",
+    }
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            return attrs
+        css = next((c for kind, c in self.WIDGET_CLASSES.items() if isinstance(widget, kind)), "nhsuk-input")
+        if self.errors and css in {"nhsuk-input", "nhsuk-textarea", "nhsuk-select"}:
+            css += f" {css}--error"
+        attrs["class"] = " ".join(filter(None, [attrs.get("class", ""), css]))
+        described = []
+        if self.help_text:
+            described.append(f"{self.auto_id}-hint")
+        if self.errors:
+            described.append(f"{self.auto_id}-error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        return attrs
+
+
+class NHSFormRenderer(TemplatesSetting):
+    form_template_name = "forms/nhsuk_form.html"
+    field_template_name = "forms/nhsuk_field.html"
+    bound_field_class = NHSBoundField
+
+
+class SignupDetailsForm(forms.Form):
+    """The details allauth's sign-up form asks for besides e-mail and password."""
+
+    first_name = forms.CharField(max_length=150, label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    job_role = forms.ChoiceField(label="Your role", choices=[])
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Your organisation",
+        help_text="The practice, cluster, consortium, PCT or SHA you work for. Leave blank if it is not listed.",
+        empty_label="Not listed",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from directory.models import Member, Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["job_role"].choices = [("", "Choose your role")] + list(Member.JobRole.choices)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+
+    def signup(self, request, user) -> None:
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])

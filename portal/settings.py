@@ -1,0 +1,279 @@
+"""Settings for both modes, read from the environment.
+
+With no variable set the portal runs embedded: SQLite, an in-memory channel
+layer, the database search backend, background work inline and e-mail on the
+console.  Each real service switches on when its variable is set
+(``DATABASE_URL``, ``REDIS_URL``, ``ELASTICSEARCH_URL``, ``EMAIL_URL``).
+``PORTAL_MODE=production`` adds the hardening a public deployment needs and
+refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+The README's configuration table lists every variable read here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from portal import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env.get("PORTAL_DATA_DIR") or BASE_DIR / "var")
+
+PORTAL_MODE = env.get("PORTAL_MODE", "embedded")
+if PORTAL_MODE not in {"embedded", "production"}:
+    raise env.BadEnvironmentVariable("PORTAL_MODE", f"must be embedded or production, not {PORTAL_MODE!r}", "production")
+PRODUCTION = PORTAL_MODE == "production"
+
+DEBUG = env.get_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise env.BadEnvironmentVariable("DEBUG", "must be false when PORTAL_MODE=production", "false")
+
+# --- secrets and hosts -------------------------------------------------------
+SECRET_KEY = env.get("SECRET_KEY") or ""
+if PRODUCTION:
+    if not SECRET_KEY:
+        raise env.BadEnvironmentVariable("SECRET_KEY", "is required when PORTAL_MODE=production", "<50 or more random characters>")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        raise env.BadEnvironmentVariable("SECRET_KEY", "is too short or too simple: use 50 or more random characters", "<50 or more random characters>")
+elif not SECRET_KEY:
+    SECRET_KEY = env.local_secret_key(Path(env.get("PORTAL_KEY_DIR") or Path.home() / ".local" / "share" / "pbc-portal"))
+
+if PRODUCTION:
+    if env.get("ALLOWED_HOSTS") is None:
+        raise env.BadEnvironmentVariable("ALLOWED_HOSTS", "is required when PORTAL_MODE=production", "portal.example.nhs.uk")
+    ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", [])
+    if "*" in ALLOWED_HOSTS:
+        raise env.BadEnvironmentVariable("ALLOWED_HOSTS", "must name the hosts, not '*'", "portal.example.nhs.uk")
+else:
+    ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+
+CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
+PORTAL_BASE_URL = (env.get_url("PORTAL_BASE_URL", {"http", "https"}, "https://portal.example.nhs.uk") or "http://localhost:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
+
+# --- applications --------------------------------------------------------------
+INSTALLED_APPS = [
+    # Our apps first so their templates override allauth's and Wagtail's.
+    "portal",
+    "directory",
+    "redesign",
+    "events",
+    "forum",
+    "search",
+    "wagtailnhsukfrontend",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "channels",
+    "django_tasks",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.RequireMFAForAdminRolesMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+AUTH_USER_MODEL = "portal.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "portal.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+ASGI_APPLICATION = "portal.asgi.application"
+
+# --- database ----------------------------------------------------------------------
+DATABASES = {
+    "default": env.database_config("DATABASE_URL")
+    or {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "portal.sqlite3",
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+    }
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not PRODUCTION:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise env.BadEnvironmentVariable("DATABASE_URL", "must point at PostgreSQL when PORTAL_MODE=production", "postgres://portal@db:5432/portal")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: cache (and allauth's rate limits) and the channel layer ---------------
+REDIS_URL = env.redis_url("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "pbc"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.get("CHANNEL_PREFIX", "pbc-asgi")},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pbc-portal"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- search --------------------------------------------------------------------------
+ELASTICSEARCH_URL = env.get_url("ELASTICSEARCH_URL", {"http", "https"}, "http://127.0.0.1:9200")
+SEARCH_INDEX_PREFIX = env.get("SEARCH_INDEX_PREFIX", "pbc")
+SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend" if ELASTICSEARCH_URL else "search.backends.database.DatabaseBackend"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# --- background work -------------------------------------------------------------------
+# Inline in the embedded mode; production picks a queue backend (see README).
+TASKS = {"default": {"BACKEND": env.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+# --- e-mail --------------------------------------------------------------------------------
+globals().update(env.email_config("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "PbC Network <network@pbc-network.nhs.uk>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- accounts (django-allauth) ------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupDetailsForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False  # log in again, so the approval check runs
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PbC Network] "
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "PbC Network"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- language, dates, time zone ----------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+# Dates and numbers follow Django's en_GB locale formats (13 Nov 2026, 13/11/2026).
+
+# --- static and media ------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.get("STATIC_ROOT") or (BASE_DIR / "static_collected" if PRODUCTION else DATA_DIR / "static"))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.get("MEDIA_ROOT") or DATA_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Wagtail ------------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "PbC Network Portal"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("en-gb", "British English")]
+
+# --- security ------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# --- the portal's own policies ------------------------------------------------------------------
+# Members whose e-mail domain is on the allow-list (edited by administrators
+# in the directory) are approved at sign-up; everyone else waits.
+PORTAL_NETWORK_NAME = "East of England PbC Network"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
+}
+FORM_RENDERER = "portal.forms.NHSFormRenderer"

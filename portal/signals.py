@@ -1,0 +1,1 @@
+"""Receivers that keep accounts and member records in step."""

@@ -1,0 +1,6 @@
+// Turns on the NHS.UK design system's behaviours (menu toggle, skip link,
+// error summary focus).  The pages work without it.
+import { initAll } from "../../wagtailnhsukfrontend/js/nhsuk-frontend-10.4.2.min.js";
+
+document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
+initAll();

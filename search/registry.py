@@ -1,0 +1,74 @@
+"""What can be searched: each app registers its content types here.
+
+An app describes each searchable model once, in ``<app>/searchable.py``
+(imported by ``search.apps``), by subclassing ``Searchable`` and calling
+``register``.  The search app then indexes, re-indexes and deletes through
+these descriptions; no app talks to a search engine itself.  Apps call
+``search.services.index_object(obj)`` / ``remove_object(obj)`` from their
+services after a change (the work happens after commit, as background work).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from django.db import models
+
+PUBLIC = "public"
+MEMBERS = "members"
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One searchable thing, in the shape every backend indexes."""
+
+    kind: str  # facet value, e.g. "case_study", "matrix_entry", "thread", "document", "event", "guidance", "member"
+    pk: str
+    title: str
+    body: str
+    url: str
+    audience: str = PUBLIC  # PUBLIC: anyone; MEMBERS: approved members only
+    service_areas: tuple[str, ...] = ()  # ServiceArea names
+    organisation: str = ""  # organisation name, for the facet
+    date: datetime | None = None  # published or last updated; drives the year facet and recency boost
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+
+class Searchable:
+    """How one model becomes search documents. Subclass per model and ``register`` an instance."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]  # plural, for the facet: "Case studies"
+    model: ClassVar[type[models.Model]]
+
+    def queryset(self) -> models.QuerySet:
+        """Everything that should be in the index (used by the full rebuild)."""
+        return self.model._default_manager.all()
+
+    def to_document(self, obj) -> SearchDocument | None:
+        """The document for ``obj``, or None when it must not be searchable (draft, hidden, erased)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement to_document()")
+
+
+_registry: dict[str, Searchable] = {}
+
+
+def register(searchable: Searchable) -> Searchable:
+    _registry[searchable.kind] = searchable
+    return searchable
+
+
+def registered() -> dict[str, Searchable]:
+    return dict(_registry)
+
+
+def searchable_for(obj) -> Searchable | None:
+    for searchable in _registry.values():
+        if isinstance(obj, searchable.model):
+            return searchable
+    return None

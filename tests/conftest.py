@@ -1,0 +1,145 @@
+"""Shared fixtures: a small region, members in each role, and signed-in clients.
+
+Tests run against whatever database ``DATABASE_URL`` names (PostgreSQL in
+CI) or SQLite when it is unset; the cache and channel layer follow
+``REDIS_URL`` the same way.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+
+from portal.roles import Role
+
+_sequence = itertools.count(1)
+
+DEMO_PASSWORD = "Correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PORTAL_BASE_URL = "http://testserver"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def roles(db):
+    from portal.roles import sync_roles
+
+    return sync_roles()
+
+
+@pytest.fixture
+def service_areas(db):
+    from directory.models import ServiceArea
+
+    names = ["Dermatology", "Musculoskeletal", "Diabetes", "COPD", "Urgent care", "Prescribing"]
+    return {name: ServiceArea.objects.get_or_create(name=name)[0] for name in names}
+
+
+@pytest.fixture
+def region(db, roles):
+    """SHA → PCT → consortium → two clusters → a practice in each."""
+    from directory.models import Organisation
+
+    def org(name, kind, parent=None, **extra):
+        return Organisation.objects.get_or_create(name=name, kind=kind, defaults={"parent": parent, **extra})[0]
+
+    sha = org("NHS East of England", "sha")
+    pct = org("North East Essex PCT", "pct", sha, locality="Colchester")
+    consortium = org("Colchester Commissioning Consortium", "consortium", pct, locality="Colchester")
+    cluster = org("Colchester Town Cluster", "cluster", consortium, locality="Colchester")
+    other_cluster = org("Tendring Cluster", "cluster", consortium, locality="Clacton-on-Sea")
+    practice = org("Castle Gate Surgery", "practice", cluster, locality="Colchester", list_size=12950)
+    other_practice = org("Walton Harbour Surgery", "practice", other_cluster, locality="Walton-on-the-Naze", list_size=5930)
+    return {
+        "sha": sha,
+        "pct": pct,
+        "consortium": consortium,
+        "cluster": cluster,
+        "other_cluster": other_cluster,
+        "practice": practice,
+        "other_practice": other_practice,
+    }
+
+
+@pytest.fixture
+def make_member(db, roles):
+    """Create an approved (or otherwise) member with a verified e-mail address.
+
+    ``make_member(roles=[Role.CLUSTER_LEAD], organisations=[...], status="pending")``
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from directory.models import Member
+    from portal.roles import grant_role
+
+    def factory(*, first_name="Alex", last_name=None, email=None, roles=(Role.MEMBER,), organisations=(), status="approved",
+                job_role="gp", mfa=False, password=DEMO_PASSWORD, **member_fields):
+        n = next(_sequence)
+        last_name = last_name or f"Tester{n}"
+        email = email or f"member{n}@example.nhs.uk"
+        user = get_user_model().objects.create_user(
+            username=f"user{n}", email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        member = Member.objects.create(user=user, status=status, job_role=job_role, **member_fields)
+        member.organisations.set(organisations)
+        if status == "approved":
+            for role in roles:
+                grant_role(user, role)
+        if mfa:
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        return member
+
+    return factory
+
+
+@pytest.fixture
+def member(make_member, region):
+    return make_member(first_name="Fiona", last_name="Marsh", organisations=[region["practice"]])
+
+
+@pytest.fixture
+def other_org_member(make_member, region):
+    return make_member(first_name="Oliver", last_name="Grant", organisations=[region["other_practice"]])
+
+
+@pytest.fixture
+def cluster_lead(make_member, region):
+    return make_member(first_name="Priya", last_name="Raman", roles=[Role.MEMBER, Role.CLUSTER_LEAD], organisations=[region["cluster"]])
+
+
+@pytest.fixture
+def moderator(make_member, region):
+    return make_member(first_name="Judith", last_name="Oakley", roles=[Role.MEMBER, Role.MODERATOR], organisations=[region["pct"]])
+
+
+@pytest.fixture
+def network_admin(make_member, region):
+    return make_member(first_name="Ruth", last_name="Okafor", roles=[Role.MEMBER, Role.NETWORK_ADMIN], organisations=[region["sha"]], mfa=True, job_role="sha_staff")
+
+
+@pytest.fixture
+def sha_editor(make_member, region):
+    return make_member(first_name="Andrew", last_name="Vale", roles=[Role.MEMBER, Role.SHA_EDITOR], organisations=[region["sha"]], mfa=True, job_role="sha_staff")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(member)`` signs the test client in as that member (skipping the MFA prompt)."""
+
+    def sign_in(member):
+        client.force_login(member.user)
+        return client
+
+    return sign_in

@@ -277,3 +277,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
 }
 FORM_RENDERER = "portal.forms.NHSFormRenderer"
+
+# --- settings owned by one app each (one line per setting, owner named) --------------------

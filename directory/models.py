@@ -112,7 +112,29 @@ class Organisation(models.Model):
         return chain
 
 
+class Visibility(models.TextChoices):
+    """Who may see one contact field of a member's profile.
+
+    The member themselves and administrators (``directory.view_private_contact``)
+    always see every field; ``directory.privacy`` is the one place that applies this.
+    """
+
+    MEMBERS = "members", "All members of the network"
+    ORGANISATION = "organisation", "People in my organisations only"
+    ADMINS = "admins", "Network administrators only"
+
+
+def member_photo_path(instance: "Member", filename: str) -> str:
+    # A random name: the file name must not reveal who the photo is of, and a
+    # new photo must not be served from a cached old URL.
+    return f"directory/photos/{secrets.token_hex(16)}.jpg"
+
+
 class MemberQuerySet(models.QuerySet):
+    def listed(self) -> "MemberQuerySet":
+        """Members who appear in the directory: approved and able to sign in."""
+        return self.approved()
+
     def approved(self) -> "MemberQuerySet":
         return self.filter(status=Member.Status.APPROVED, user__is_active=True)
 
@@ -151,8 +173,15 @@ class Member(models.Model):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="members")
     specialties = models.ManyToManyField(ServiceArea, blank=True, related_name="specialists")
     interests = models.ManyToManyField(ServiceArea, blank=True, related_name="interested_members")
-    bio = models.TextField(blank=True)
+    bio = models.TextField(blank=True, max_length=2000)
     phone = models.CharField(max_length=30, blank=True)
+    photo = models.ImageField(upload_to=member_photo_path, blank=True, width_field="photo_width", height_field="photo_height")
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # One visibility per contact field; ``directory.privacy.CONTACT_FIELDS`` names them.
+    email_visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS)
+    phone_visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANISATION)
+    erased_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -167,6 +196,8 @@ class Member(models.Model):
             ("approve_member", "Can approve, decline and deactivate members"),
             ("invite_member", "Can invite people to join"),
             ("view_private_contact", "Can see contact details restricted to administrators"),
+            ("erase_member", "Can erase a member's personal data"),
+            ("import_members", "Can import members and organisations from CSV"),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +212,13 @@ class Member(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_erased(self) -> bool:
+        return self.status == self.Status.ERASED
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:member", kwargs={"pk": self.pk})
 
 
 class AllowedDomain(models.Model):

@@ -1,12 +1,26 @@
+"""Directory pages: the members-only list, profiles, organisations, service areas and administration.
+
+Every view checks membership or a permission on the server; contact details
+reach templates, CSV and vCards only through ``directory.privacy``.
+"""
+import json
+
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from directory import services
-from directory.forms import DeclineForm, InviteForm
-from directory.models import Member
-from portal.permissions import permission_required
+from directory.exports import member_vcard, members_csv_rows
+from directory.forms import CsvImportForm, DeclineForm, DirectoryFilterForm, InviteForm, ProfileForm
+from directory.models import Member, Organisation, ServiceArea
+from directory.privacy import contact_rows, policy_for
+from portal.permissions import member_required, permission_required
 
 
 @permission_required("directory.approve_member")
@@ -68,3 +82,273 @@ def accept_invitation(request, token: str):
     request.session["invitation_token"] = invitation.token
     messages.info(request, "Create your account with the address the invitation was sent to, and you will be approved at once.")
     return redirect(f"{reverse('account_signup')}?email={invitation.email}")
+
+
+# --- the directory itself (members only) -------------------------------------------------------
+
+PAGE_SIZE = 25
+HOME = {"title": "Home", "url": "/"}
+DIRECTORY = {"title": "Directory", "url": "/directory/"}
+
+
+def _with_profile_data(queryset):
+    """Everything a member card needs, in a fixed number of queries whatever the page size."""
+    return queryset.select_related("user").prefetch_related(
+        Prefetch("organisations", queryset=Organisation.objects.only("pk", "name", "slug", "kind", "locality")),
+        "specialties",
+        "interests",
+    )
+
+
+def filtered_members(filters: dict):
+    """Listed members matching the directory's filters (a dict of cleaned filter values)."""
+    members = Member.objects.listed()
+    for word in (filters.get("q") or "").split()[:5]:
+        members = members.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word))
+    if filters.get("organisation"):
+        members = members.filter(organisations=filters["organisation"])
+    if filters.get("role"):
+        members = members.filter(job_role=filters["role"])
+    if filters.get("interest"):
+        area = filters["interest"]
+        # Sub-queries rather than joins, so a member with the area as both
+        # specialty and interest is listed once and no DISTINCT is needed.
+        members = members.filter(
+            Q(pk__in=Member.specialties.through.objects.filter(servicearea=area).values("member_id"))
+            | Q(pk__in=Member.interests.through.objects.filter(servicearea=area).values("member_id"))
+        )
+    if filters.get("locality"):
+        members = members.filter(
+            pk__in=Member.organisations.through.objects.filter(organisation__locality=filters["locality"]).values("member_id")
+        )
+    return members.order_by("user__last_name", "user__first_name", "pk")
+
+
+def _cards(members, policy) -> list[dict]:
+    return [{"member": m, "contacts": contact_rows(policy, m)} for m in members]
+
+
+@member_required
+def directory_list(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = _with_profile_data(filtered_members(filters))
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = policy_for(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("partial", None)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "cards": _cards(page.object_list, policy),
+        "query_string": query.urlencode(),
+        "breadcrumbs": [HOME],
+        "can_import": request.user.has_perm("directory.import_members"),
+    }
+    if request.GET.get("partial") == "1":
+        return render(request, "directory/includes/results.html", context)
+    return render(request, "directory/list.html", context)
+
+
+@member_required
+def export_csv(request):
+    """The filtered directory as CSV, carrying only the contact details this viewer may see."""
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = _with_profile_data(filtered_members(filters))
+    policy = policy_for(request.user)
+    response = StreamingHttpResponse(members_csv_rows(members.iterator(chunk_size=500), policy), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pbc-directory-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+def _member_for_viewer(request, pk: int) -> Member:
+    member = get_object_or_404(_with_profile_data(Member.objects.all()), pk=pk)
+    listed = member.is_approved and member.user.is_active
+    if not listed and not request.user.has_perm("directory.approve_member"):
+        raise Http404("No member found")
+    return member
+
+
+@member_required
+def member_detail(request, pk: int):
+    member = _member_for_viewer(request, pk)
+    policy = policy_for(request.user)
+    return render(request, "directory/member.html", {
+        "member": member,
+        "contacts": contact_rows(policy, member),
+        "is_self": member.user_id == request.user.pk,
+        "can_manage": request.user.has_perm("directory.approve_member") and member.user_id != request.user.pk,
+        "can_erase": request.user.has_perm("directory.erase_member") and member.user_id != request.user.pk,
+        "breadcrumbs": [HOME, DIRECTORY],
+    })
+
+
+@member_required
+def member_vcard_view(request, pk: int):
+    member = _member_for_viewer(request, pk)
+    if member.is_erased:
+        raise Http404("No member found")
+    response = HttpResponse(member_vcard(member, policy_for(request.user)), content_type="text/vcard; charset=utf-8")
+    filename = slugify(member.display_name) or f"member-{member.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response
+
+
+@member_required
+def my_profile(request):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404("You have no directory profile.")
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_profile(
+                    member,
+                    first_name=data["first_name"], last_name=data["last_name"], job_role=data["job_role"],
+                    job_title=data["job_title"], organisations=data["organisations"], specialties=data["specialties"],
+                    interests=data["interests"], bio=data["bio"], phone=data["phone"],
+                    email_visibility=data["email_visibility"], phone_visibility=data["phone_visibility"],
+                    photo=data["photo"], remove_photo=data["remove_photo"],
+                )
+            except services.PhotoRejected as refusal:
+                form.add_error("photo", refusal.user_message)
+            except services.DirectoryError as refusal:
+                messages.error(request, refusal.user_message)
+            else:
+                messages.success(request, "Your profile has been saved.")
+                return redirect("directory:me")
+    else:
+        form = ProfileForm(initial=ProfileForm.initial_for(member))
+    return render(request, "directory/me.html", {"form": form, "member": member, "breadcrumbs": [HOME, DIRECTORY]})
+
+
+@member_required
+def my_data(request):
+    """Everything held about the signed-in member, as a JSON download."""
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404("You have no directory profile.")
+    body = json.dumps(services.personal_data(member), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="my-pbc-network-data-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+@member_required
+def organisation_list(request):
+    organisations = list(Organisation.objects.order_by("name"))
+    children: dict[int | None, list] = {}
+    for org in organisations:
+        children.setdefault(org.parent_id, []).append(org)
+
+    def tree(parent_id, depth=0):
+        for org in children.get(parent_id, []):
+            yield {"org": org, "depth": depth, "indent": depth * 2}
+            yield from tree(org.pk, depth + 1)
+
+    return render(request, "directory/organisations.html", {
+        "rows": list(tree(None)), "breadcrumbs": [HOME, DIRECTORY],
+    })
+
+
+@member_required
+def organisation_detail(request, slug: str):
+    org = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
+    members = _with_profile_data(Member.objects.listed().filter(organisations=org).order_by("user__last_name", "user__first_name"))
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = policy_for(request.user)
+    return render(request, "directory/organisation.html", {
+        "org": org,
+        "ancestors": list(reversed(org.ancestors())),
+        "children": org.children.order_by("name"),
+        "page_obj": page,
+        "cards": _cards(page.object_list, policy),
+        "query_string": "",
+        "breadcrumbs": [HOME, DIRECTORY, {"title": "Organisations", "url": reverse("directory:organisations")}],
+    })
+
+
+@member_required
+def service_area(request, slug: str):
+    """People working on one service area: its specialists first, then those with an interest."""
+    area = get_object_or_404(ServiceArea, slug=slug)
+    policy = policy_for(request.user)
+    specialists = _with_profile_data(Member.objects.listed().filter(specialties=area).order_by("user__last_name", "user__first_name"))
+    interested = _with_profile_data(
+        Member.objects.listed().filter(interests=area).exclude(specialties=area).order_by("user__last_name", "user__first_name")
+    )
+    return render(request, "directory/area.html", {
+        "area": area,
+        "specialists": _cards(specialists[:200], policy),
+        "interested": _cards(interested[:200], policy),
+        "areas": ServiceArea.objects.all(),
+        "breadcrumbs": [HOME, DIRECTORY],
+    })
+
+
+# --- administration -----------------------------------------------------------------------------
+
+
+@require_POST
+@permission_required("directory.approve_member")
+def deactivate_member(request, pk: int):
+    member = get_object_or_404(Member, pk=pk)
+    try:
+        services.deactivate_member(member, by=request.user)
+    except services.DirectoryError as refusal:
+        messages.error(request, refusal.user_message)
+    else:
+        messages.success(request, f"{member.display_name} is deactivated and can no longer sign in.")
+    return redirect("directory:member", pk=pk)
+
+
+@require_POST
+@permission_required("directory.approve_member")
+def reactivate_member(request, pk: int):
+    member = get_object_or_404(Member, pk=pk)
+    try:
+        services.reactivate_member(member, by=request.user)
+    except services.DirectoryError as refusal:
+        messages.error(request, refusal.user_message)
+    else:
+        messages.success(request, f"{member.display_name} can sign in again.")
+    return redirect("directory:member", pk=pk)
+
+
+@permission_required("directory.erase_member")
+def erase_member(request, pk: int):
+    member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.erase_member(member, by=request.user)
+        except services.DirectoryError as refusal:
+            messages.error(request, refusal.user_message)
+        else:
+            messages.success(request, "The member's personal data has been erased. Their posts now show \"Former member\".")
+            return redirect("directory:list")
+    return render(request, "directory/erase.html", {"member": member, "breadcrumbs": [HOME, DIRECTORY, {"title": member.display_name, "url": member.get_absolute_url()}]})
+
+
+@permission_required("directory.import_members")
+def import_csv(request):
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        importer = services.import_members_csv if form.cleaned_data["kind"] == "members" else services.import_organisations_csv
+        try:
+            imported = importer(form.cleaned_data["file"], by=request.user)
+        except services.ImportRejected as refusal:
+            messages.error(request, refusal.user_message)
+            errors = refusal.errors
+        else:
+            messages.success(request, f"Imported {len(imported)} {form.cleaned_data['kind'] if len(imported) != 1 else form.cleaned_data['kind'][:-1]}.")
+            return redirect("directory:import")
+    return render(request, "directory/import.html", {
+        "form": form, "errors": errors,
+        "member_columns": services.MEMBER_COLUMNS, "organisation_columns": services.ORGANISATION_COLUMNS,
+        "breadcrumbs": [HOME, DIRECTORY],
+    }, status=400 if errors else 200)

@@ -43,7 +43,9 @@ ROLES: dict[Role, RoleSpec] = {
     Role.CLUSTER_LEAD: RoleSpec(
         Role.CLUSTER_LEAD,
         "Leads a PbC cluster: records the cluster's re-design work and case studies.",
-        permissions=(),
+        permissions=(
+            "redesign.add_template",  # share business cases and specifications in the library
+        ),
     ),
     Role.MODERATOR: RoleSpec(
         Role.MODERATOR,
@@ -72,6 +74,12 @@ ROLES: dict[Role, RoleSpec] = {
             "directory.approve_member",
             "directory.invite_member",
             "directory.view_private_contact",
+            # redesign: edit every organisation's matrix entries, import summary forms, run the template library
+            "redesign.change_any_entry",
+            "redesign.import_entries",
+            "redesign.delete_matrixentry",
+            "redesign.add_template",
+            "redesign.change_template",
             "events.manage_bookings",
             "events.view_booking",
             "events.change_booking",

@@ -1,0 +1,81 @@
+"""Who may see and change re-design work, answered in one place.
+
+A member edits the entries of the organisations they work for (a practice
+member works for the practice's cluster or consortium too: practices are
+what clusters are made of) and any entry they lead.  Network administrators
+(``redesign.change_any_entry``) edit everything.
+"""
+from __future__ import annotations
+
+from directory.models import Organisation
+from portal.permissions import is_member
+
+COMMISSIONING_KINDS = {Organisation.Kind.CLUSTER, Organisation.Kind.CONSORTIUM, Organisation.Kind.PCT}
+
+
+def editable_organisation_ids(user) -> set[int]:
+    """The commissioning organisations ``user`` records work for."""
+    member = getattr(user, "member", None)
+    if member is None:
+        return set()
+    ids: set[int] = set()
+    for org in member.organisations.select_related("parent"):
+        if org.kind in COMMISSIONING_KINDS:
+            ids.add(org.pk)
+        elif org.kind == Organisation.Kind.PRACTICE and org.parent is not None and org.parent.kind in COMMISSIONING_KINDS:
+            ids.add(org.parent_id)
+    return ids
+
+
+def organisations_for(user):
+    """The organisations ``user`` may choose when recording work."""
+    qs = Organisation.objects.commissioning()
+    if user.has_perm("redesign.change_any_entry"):
+        return qs
+    return qs.filter(pk__in=editable_organisation_ids(user))
+
+
+def can_edit_entry(user, entry) -> bool:
+    if not is_member(user):
+        return False
+    if user.has_perm("redesign.change_any_entry"):
+        return True
+    if entry.organisation_id in editable_organisation_ids(user):
+        return True
+    member = getattr(user, "member", None)
+    return member is not None and entry.leads.filter(pk=member.pk).exists()
+
+
+def can_record_for(user, organisation) -> bool:
+    if not is_member(user):
+        return False
+    if user.has_perm("redesign.change_any_entry"):
+        return organisation.kind in COMMISSIONING_KINDS
+    return organisation.pk in editable_organisation_ids(user)
+
+
+def can_manage_templates(user) -> bool:
+    return is_member(user) and user.has_perm("redesign.add_template")
+
+
+def can_see_audience(user, audience: str) -> bool:
+    from redesign.models import Audience
+
+    return audience == Audience.PUBLIC or is_member(user)
+
+
+def visible_case_studies(queryset, user):
+    from redesign.models import Audience
+
+    queryset = queryset.live()
+    if is_member(user):
+        return queryset
+    return queryset.filter(audience=Audience.PUBLIC)
+
+
+def visible_templates(queryset, user):
+    from redesign.models import Audience
+
+    if is_member(user):
+        return queryset
+    return queryset.filter(audience=Audience.PUBLIC)

@@ -1,0 +1,84 @@
+"""How matrix entries, case studies and templates appear in the portal's one search."""
+from __future__ import annotations
+
+from django.utils.html import strip_tags
+
+from redesign.models import Audience, CaseStudyPage, MatrixEntry, Template
+from search.registry import MEMBERS, PUBLIC, Searchable, SearchDocument, register
+
+
+class MatrixEntrySearchable(Searchable):
+    kind = "matrix_entry"
+    label = "Re-design work"
+    model = MatrixEntry
+
+    def queryset(self):
+        return MatrixEntry.objects.select_related("organisation", "service_area")
+
+    def to_document(self, obj: MatrixEntry) -> SearchDocument:
+        body = "\n".join(filter(None, [obj.summary, obj.ppi, obj.outcomes, obj.stop_reason]))
+        return SearchDocument(
+            kind=self.kind,
+            pk=str(obj.pk),
+            title=obj.title,
+            body=body,
+            url=obj.get_absolute_url(),
+            audience=MEMBERS,  # the matrix names its leads: members only
+            service_areas=(obj.service_area.name,),
+            organisation=obj.organisation.name,
+            date=obj.updated_at,
+            extra={"stage": obj.get_stage_display()},
+        )
+
+
+class CaseStudySearchable(Searchable):
+    kind = "case_study"
+    label = "Case studies"
+    model = CaseStudyPage
+
+    def queryset(self):
+        return CaseStudyPage.objects.live().select_related("organisation", "service_area")
+
+    def to_document(self, obj: CaseStudyPage) -> SearchDocument | None:
+        if not obj.live:
+            return None
+        body = "\n".join(strip_tags(part) for part in [obj.summary, obj.problem, obj.what_was_done, obj.outcomes, obj.contacts] if part)
+        return SearchDocument(
+            kind=self.kind,
+            pk=str(obj.pk),
+            title=obj.title,
+            body=body,
+            url=obj.url or "",
+            audience=PUBLIC if obj.audience == Audience.PUBLIC else MEMBERS,
+            service_areas=(obj.service_area.name,) if obj.service_area else (),
+            organisation=obj.organisation.name if obj.organisation else "",
+            date=obj.last_published_at or obj.first_published_at,
+        )
+
+
+class TemplateSearchable(Searchable):
+    kind = "template"
+    label = "Templates"
+    model = Template
+
+    def queryset(self):
+        return Template.objects.select_related("organisation", "service_area")
+
+    def to_document(self, obj: Template) -> SearchDocument:
+        return SearchDocument(
+            kind=self.kind,
+            pk=str(obj.pk),
+            title=obj.title,
+            body=f"{obj.get_kind_display()}\n{obj.description}",
+            url=obj.get_absolute_url(),
+            audience=PUBLIC if obj.audience == Audience.PUBLIC else MEMBERS,
+            service_areas=(obj.service_area.name,) if obj.service_area else (),
+            organisation=obj.organisation.name if obj.organisation else "",
+            date=obj.updated_at,
+            extra={"template_kind": obj.get_kind_display()},
+        )
+
+
+register(MatrixEntrySearchable())
+register(CaseStudySearchable())
+register(TemplateSearchable())

@@ -1,0 +1,12 @@
+"""Background work for the re-design matrix."""
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def send_stale_reminders() -> int:
+    """Remind the leads of work nobody has updated for 90 days (run daily)."""
+    from redesign.services import remind_stale_entries
+
+    return remind_stale_entries()

@@ -1,0 +1,442 @@
+"""Views for the re-design matrix and template library: they check, call a service, and explain refusals."""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from wagtail.documents.views.serve import serve as serve_document
+
+from directory.models import Member, Organisation, ServiceArea
+from portal.permissions import member_required, permission_required
+from redesign import services
+from redesign.business_case import build_business_case
+from redesign.forms import (
+    AttachmentForm,
+    EntryForm,
+    EntryStartForm,
+    ImportForm,
+    MatrixFilterForm,
+    StageForm,
+    TemplateForm,
+    TemplateVersionForm,
+)
+from redesign.models import STALE_AFTER, EntryChange, MatrixEntry, Stage, Template, TemplateVersion
+from redesign.permissions import (
+    can_edit_entry,
+    can_manage_templates,
+    can_record_for,
+    organisations_for,
+    visible_templates,
+)
+
+PAGE_SIZE = 50
+
+
+def _crumbs(*extra):
+    return [{"title": "Home", "url": "/"}, {"title": "Service re-design", "url": reverse("redesign:matrix")}, *extra]
+
+
+def _filters(request) -> MatrixFilterForm:
+    form = MatrixFilterForm(request.GET or None)
+    form.is_valid() if request.GET else None
+    return form
+
+
+def _filtered_entries(request, form=None):
+    form = form or _filters(request)
+    return form.filter(MatrixEntry.objects.all()), form
+
+
+def _build_grid(entries, view: str):
+    """The matrix: one aggregate query for the counts, one for the rows, one for the columns."""
+    column_key = "stage" if view == "stages" else "organisation_id"
+    counts = entries.order_by().values("service_area_id", column_key).annotate(n=Count("id"))
+    cells: dict[tuple, int] = {}
+    column_ids = set()
+    for row in counts:
+        cells[(row["service_area_id"], row[column_key])] = row["n"]
+        column_ids.add(row[column_key])
+    areas = list(ServiceArea.objects.all())
+    if view == "stages":
+        columns = [{"key": s.value, "label": s.label, "param": ("stage", s.value)} for s in Stage]
+    else:
+        columns = [
+            {"key": o.pk, "label": o.name, "kind": o.get_kind_display(), "param": ("organisation", o.slug)}
+            for o in Organisation.objects.filter(pk__in=column_ids).order_by("name")
+        ]
+    rows = []
+    column_totals = defaultdict(int)
+    for area in areas:
+        row_cells = []
+        for column in columns:
+            n = cells.get((area.pk, column["key"]), 0)
+            column_totals[column["key"]] += n
+            row_cells.append({"count": n, "column": column})
+        total = sum(c["count"] for c in row_cells)
+        rows.append({"area": area, "cells": row_cells, "total": total})
+    return {
+        "rows": rows,
+        "columns": [{**c, "total": column_totals[c["key"]]} for c in columns],
+        "total": sum(cells.values()),
+    }
+
+
+def _cell_url(base_query: dict, area_slug: str, param: tuple[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    query = {k: v for k, v in base_query.items() if v and k not in ("service_area", param[0], "view")}
+    query["service_area"] = area_slug
+    query[param[0]] = param[1]
+    return f"{reverse('redesign:entries')}?{urlencode(query)}"
+
+
+@member_required
+def matrix(request):
+    """Service areas × organisations (or × stages), each count linking to its entries."""
+    view = "stages" if request.GET.get("view") == "stages" else "organisations"
+    entries, form = _filtered_entries(request)
+    grid = _build_grid(entries, view)
+    base_query = {k: v for k, v in request.GET.items() if k in form.fields}
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            cell["url"] = _cell_url(base_query, row["area"].slug, cell["column"]["param"]) if cell["count"] else ""
+    return render(request, "redesign/matrix.html", {
+        "grid": grid,
+        "form": form,
+        "view": view,
+        "query": request.GET.urlencode(),
+        "can_import": request.user.has_perm("redesign.import_entries"),
+        "breadcrumbs": [{"title": "Home", "url": "/"}],
+        "print_mode": request.GET.get("print") == "1",
+    })
+
+
+@member_required
+def entry_list(request):
+    entries, form = _filtered_entries(request)
+    page = Paginator(entries.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "redesign/entry_list.html", {
+        "page": page,
+        "form": form,
+        "query": query.urlencode(),
+        "stale_before": timezone.now() - STALE_AFTER,
+        "breadcrumbs": _crumbs(),
+    })
+
+
+@member_required
+def entry_print(request):
+    """Every entry matching the filters on one page, laid out for paper."""
+    entries, form = _filtered_entries(request)
+    return render(request, "redesign/entry_print.html", {
+        "entries": entries.for_listing(),
+        "form": form,
+        "printed_at": timezone.now(),
+        "breadcrumbs": _crumbs(),
+    })
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_COLUMNS = [
+    "id", "organisation", "organisation_kind", "service_area", "title", "summary", "stage", "stop_reason", "leads",
+    "start_date", "expected_go_live", "actual_go_live", "expected_savings", "realised_savings", "freed_up_resources",
+    "ppi", "outcomes", "updated_at", "stale",
+]
+
+
+@member_required
+def entry_export(request):
+    """The filtered entries as CSV (streamed, so the whole region exports in constant memory)."""
+    entries, _ = _filtered_entries(request)
+    stale_before = timezone.now() - STALE_AFTER
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(EXPORT_COLUMNS)
+        for e in entries.for_listing().iterator(chunk_size=500):
+            yield writer.writerow([
+                e.pk, e.organisation.name, e.organisation.get_kind_display(), e.service_area.name, e.title, e.summary,
+                e.get_stage_display(), e.stop_reason, "; ".join(m.user.email for m in e.leads.all()),
+                e.start_date or "", e.expected_go_live or "", e.actual_go_live or "", e.expected_savings or "",
+                e.realised_savings or "", e.freed_up_resources or "", e.ppi, e.outcomes,
+                timezone.localtime(e.updated_at).strftime("%Y-%m-%d %H:%M"),
+                "yes" if e.stage not in ("evaluated", "stopped") and e.updated_at < stale_before else "no",
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="redesign-matrix-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@member_required
+def entry_detail(request, pk: int):
+    entry = get_object_or_404(MatrixEntry.objects.for_listing(), pk=pk)
+    editable = can_edit_entry(request.user, entry)
+    history = EntryChange.objects.filter(entry=entry).select_related("actor")
+    return render(request, "redesign/entry_detail.html", {
+        "entry": entry,
+        "editable": editable,
+        "history": history,
+        "stage_form": StageForm(entry=entry) if editable and entry.allowed_next_stages() else None,
+        "attachment_form": AttachmentForm() if editable else None,
+        "attachments": entry.documents.select_related("document"),
+        "breadcrumbs": _crumbs({"title": "All work", "url": reverse("redesign:entries")}),
+    })
+
+
+def _existing_work(service_area, organisation):
+    """Work on the same service area by other organisations, with leads: what to look at before starting."""
+    return (
+        MatrixEntry.objects.filter(service_area=service_area)
+        .exclude(organisation=organisation)
+        .for_listing()
+        .order_by("-updated_at")[:50]
+    )
+
+
+@member_required
+def entry_start(request):
+    """Step one: choose the service area and organisation (a GET form, so it works without JavaScript)."""
+    organisations = organisations_for(request.user)
+    form = EntryStartForm(request.GET or None, organisations=organisations)
+    if request.GET and form.is_valid():
+        return redirect(f"{reverse('redesign:entry_new_details')}?{request.GET.urlencode()}")
+    if not organisations.exists():
+        messages.info(request, "You are not linked to a PbC cluster, consortium or PCT, so you cannot record work yet. Ask a network administrator.")
+    return render(request, "redesign/entry_start.html", {
+        "form": form,
+        "breadcrumbs": _crumbs(),
+    })
+
+
+@member_required
+def entry_create(request):
+    """Step two: see existing work on the service area elsewhere in the region, then fill in the details."""
+    start = EntryStartForm(request.GET, organisations=organisations_for(request.user))
+    if not start.is_valid():
+        return redirect(f"{reverse('redesign:entry_new')}?{request.GET.urlencode()}")
+    area, organisation = start.cleaned_data["service_area"], start.cleaned_data["organisation"]
+    if not can_record_for(request.user, organisation):
+        raise PermissionDenied("You cannot record work for that organisation.")
+    form = EntryForm(request.POST or None, initial={"leads": [request.user.member] if hasattr(request.user, "member") else []})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        leads = data.pop("leads")
+        try:
+            entry = services.create_entry(actor=request.user, organisation=organisation, service_area=area, leads=leads, **data)
+        except services.RedesignError as refusal:
+            messages.error(request, refusal.user_message)
+        else:
+            messages.success(request, f"'{entry.title}' has been added to the matrix.")
+            return redirect(entry)
+    return render(request, "redesign/entry_form.html", {
+        "form": form,
+        "service_area": area,
+        "organisation": organisation,
+        "existing": _existing_work(area, organisation),
+        "same_org": MatrixEntry.objects.filter(service_area=area, organisation=organisation).order_by("-updated_at")[:10],
+        "breadcrumbs": _crumbs({"title": "Record new work", "url": reverse("redesign:entry_new")}),
+    })
+
+
+@member_required
+def entry_edit(request, pk: int):
+    entry = get_object_or_404(MatrixEntry.objects.select_related("organisation", "service_area"), pk=pk)
+    if not can_edit_entry(request.user, entry):
+        raise PermissionDenied("You can only change work recorded by your own organisation, or work you lead.")
+    form = EntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        leads = data.pop("leads")
+        # The form has written to ``entry`` in memory; the service compares against the database.
+        try:
+            services.update_entry(entry, actor=request.user, leads=leads, **data)
+        except services.RedesignError as refusal:
+            messages.error(request, refusal.user_message)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect(entry)
+    return render(request, "redesign/entry_edit.html", {
+        "form": form,
+        "entry": entry,
+        "breadcrumbs": _crumbs({"title": entry.title, "url": entry.get_absolute_url()}),
+    })
+
+
+@require_POST
+@member_required
+def entry_stage(request, pk: int):
+    entry = get_object_or_404(MatrixEntry, pk=pk)
+    if not can_edit_entry(request.user, entry):
+        raise PermissionDenied("You can only change work recorded by your own organisation, or work you lead.")
+    form = StageForm(request.POST, entry=entry)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(entry)
+    try:
+        services.change_stage(entry, actor=request.user, to_stage=form.cleaned_data["to_stage"], reason=form.cleaned_data["reason"])
+    except services.RedesignError as refusal:
+        messages.error(request, refusal.user_message)
+    else:
+        messages.success(request, "The stage has been updated.")
+    return redirect(entry)
+
+
+@require_POST
+@member_required
+def entry_attach(request, pk: int):
+    entry = get_object_or_404(MatrixEntry, pk=pk)
+    if not can_edit_entry(request.user, entry):
+        raise PermissionDenied("You can only add documents to your own organisation's work.")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attach_document(entry, actor=request.user, title=form.cleaned_data["title"], upload=form.cleaned_data["file"])
+        except services.RedesignError as refusal:
+            messages.error(request, refusal.user_message)
+        else:
+            messages.success(request, "The document has been attached.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(entry)
+
+
+@member_required
+def entry_business_case(request, pk: int):
+    """A business-case draft (DOCX) following the 7-step method, pre-filled from the entry."""
+    entry = get_object_or_404(MatrixEntry.objects.for_listing(), pk=pk)
+    data = build_business_case(entry)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    from django.utils.text import slugify
+
+    response["Content-Disposition"] = f'attachment; filename="business-case-{slugify(entry.title)[:60] or entry.pk}.docx"'
+    return response
+
+
+@permission_required("redesign.import_entries")
+def import_entries(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.import_entries_from_csv(form.cleaned_data["file"], actor=request.user)
+        except services.ImportRejected as rejected:
+            errors = rejected.errors
+            messages.error(request, rejected.user_message)
+        except services.RedesignError as refusal:
+            messages.error(request, refusal.user_message)
+        else:
+            messages.success(request, f"{len(created)} piece{'s' if len(created) != 1 else ''} of work imported.")
+            return redirect("redesign:matrix")
+    return render(request, "redesign/import.html", {
+        "form": form,
+        "errors": errors,
+        "columns": services.CSV_COLUMNS,
+        "breadcrumbs": _crumbs(),
+    })
+
+
+# --- template library ---------------------------------------------------------------------
+
+
+def template_list(request):
+    templates = visible_templates(Template.objects.all(), request.user).select_related("service_area", "organisation").prefetch_related(
+        Prefetch("versions", queryset=TemplateVersion.objects.select_related("document"))
+    )
+    kind = request.GET.get("kind", "")
+    if kind in Template.Kind.values:
+        templates = templates.filter(kind=kind)
+    return render(request, "redesign/template_list.html", {
+        "templates": templates,
+        "kinds": Template.Kind.choices,
+        "kind": kind,
+        "can_manage": can_manage_templates(request.user),
+        "breadcrumbs": _crumbs(),
+    })
+
+
+def _visible_template(request, pk: int) -> Template:
+    template = get_object_or_404(Template.objects.select_related("service_area", "organisation"), pk=pk)
+    if not visible_templates(Template.objects.filter(pk=pk), request.user).exists():
+        raise Http404("No such template.")
+    return template
+
+
+def template_detail(request, pk: int):
+    template = _visible_template(request, pk)
+    return render(request, "redesign/template_detail.html", {
+        "template": template,
+        "versions": template.versions.select_related("document", "uploaded_by"),
+        "can_manage": can_manage_templates(request.user),
+        "version_form": TemplateVersionForm() if can_manage_templates(request.user) else None,
+        "breadcrumbs": _crumbs({"title": "Templates", "url": reverse("redesign:templates")}),
+    })
+
+
+@member_required
+def template_create(request):
+    if not can_manage_templates(request.user):
+        raise PermissionDenied("You do not have permission to add templates.")
+    form = TemplateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload, notes = data.pop("file"), data.pop("notes")
+        try:
+            template = services.create_template(actor=request.user, upload=upload, notes=notes, **data)
+        except services.RedesignError as refusal:
+            messages.error(request, refusal.user_message)
+        else:
+            messages.success(request, f"'{template.title}' has been added to the library.")
+            return redirect(template)
+    return render(request, "redesign/template_form.html", {
+        "form": form,
+        "breadcrumbs": _crumbs({"title": "Templates", "url": reverse("redesign:templates")}),
+    })
+
+
+@require_POST
+@member_required
+def template_add_version(request, pk: int):
+    template = get_object_or_404(Template, pk=pk)
+    if not can_manage_templates(request.user):
+        raise PermissionDenied("You do not have permission to change templates.")
+    form = TemplateVersionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            version = services.add_template_version(template, actor=request.user, upload=form.cleaned_data["file"], notes=form.cleaned_data["notes"])
+        except services.RedesignError as refusal:
+            messages.error(request, refusal.user_message)
+        else:
+            messages.success(request, f"Version {version.number} uploaded; earlier versions are marked superseded.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(template)
+
+
+def template_download(request, pk: int, number: int):
+    """Count the download, then hand over to Wagtail's document serve view (which applies its own checks)."""
+    template = _visible_template(request, pk)
+    version = get_object_or_404(TemplateVersion.objects.select_related("document"), template=template, number=number)
+    services.count_download(version)
+    return serve_document(request, version.document.pk, version.document.filename)

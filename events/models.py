@@ -1,1 +1,358 @@
-"""Models for the events app."""
+"""Events: the calendar of network meetings, training courses and webinars, and bookings for them.
+
+An event is a Wagtail page (editors write the description, speakers and, after
+the event, the materials) under the one events index at ``/events/``.  Its
+sessions are an orderable inline: start and end are stored in UTC and shown
+in Europe/London.  Bookings are plain rows changed only by ``events.services``,
+which lock the event row before counting places; the constraints below make
+the database refuse what the services must never do.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from directory.models import Member, Organisation, ServiceArea
+
+
+class EventType(models.TextChoices):
+    NETWORK_MEETING = "network_meeting", "Network meeting"
+    TRAINING_COURSE = "training_course", "Training course"
+    WEBINAR = "webinar", "Webinar"
+    EXTERNAL_EVENT = "external_event", "External event"
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "Anyone"
+    MEMBERS = "members", "Network members only"
+
+
+class EventIndexPage(Page):
+    """The calendar at /events/: a list (default) or a month grid, filtered by type and service area."""
+
+    introduction = models.TextField(blank=True, help_text="One or two sentences under the title.")
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from events.calendar_views import calendar_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(calendar_context(self, request))
+        return context
+
+    def get_template(self, request, *args, **kwargs):
+        if request.GET.get("view") == "month":
+            return "events/event_index_month.html"
+        return "events/event_index_page.html"
+
+
+class EventPageQuerySet(PageQuerySet):
+    """Listing queries for events; callers add ``.live()`` and audience themselves through ``visible_to``."""
+
+    def visible_to(self, user) -> "EventPageQuerySet":
+        """Live events this person may see: everyone sees public events, members see all."""
+        from portal.permissions import is_member
+
+        qs = self.filter(live=True)
+        if not is_member(user):
+            qs = qs.filter(audience=Audience.PUBLIC)
+        return qs
+
+    def upcoming(self, now: datetime | None = None) -> "EventPageQuerySet":
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
+
+    def past(self, now: datetime | None = None) -> "EventPageQuerySet":
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
+
+
+class EventPageManager(PageManager):
+    def get_queryset(self) -> EventPageQuerySet:
+        return EventPageQuerySet(self.model).order_by("path")
+
+    def visible_to(self, user) -> EventPageQuerySet:
+        return self.get_queryset().visible_to(user)
+
+
+class EventPage(Page):
+    """One event: a network meeting, training course, webinar or someone else's event we point to.
+
+    ``starts_at``/``ends_at`` are copied from the first and last session on
+    every save so the calendar can sort and filter without reading sessions.
+    ``capacity`` empty means no limit; ``organisation_limit`` caps active
+    bookings per organisation (seed 000: "one representative per practice").
+    """
+
+    event_type = models.CharField(max_length=20, choices=EventType.choices, default=EventType.NETWORK_MEETING)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.MEMBERS)
+    summary = models.CharField(max_length=300, blank=True, help_text="One sentence for the calendar list.")
+    description = RichTextField(blank=True)
+    speakers = models.TextField(blank=True, help_text="One speaker per line, for example “Dr Brian Balmer, Chief Executive, Essex LMCs”.")
+    venue = models.TextField(blank=True, help_text="Name and address. Leave empty for online-only events.")
+    online_url = models.URLField(blank=True, help_text="Joining link for webinars; shown to people with a confirmed place.")
+    external_url = models.URLField(blank=True, help_text="For external events: where to find out more and book.")
+    service_areas = ParentalManyToManyField(ServiceArea, blank=True, related_name="events")
+
+    takes_bookings = models.BooleanField(default=True, help_text="Untick for events booked elsewhere.")
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Places available. Leave empty for no limit.")
+    organisation_limit = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Most places one organisation may hold, for example 1 for “one representative per practice”."
+    )
+    booking_opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open as soon as published.")
+    booking_closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: closes when the event starts.")
+
+    materials = StreamField(
+        [
+            ("document", DocumentChooserBlock(label="Document")),
+            ("link", blocks.StructBlock([("title", blocks.CharBlock()), ("url", blocks.URLBlock())], label="Link")),
+            ("notes", blocks.RichTextBlock(label="Notes")),
+        ],
+        blank=True,
+        use_json_field=True,
+        help_text="Slides, notes and actions added after the event.",
+    )
+
+    starts_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    ends_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
+    objects = EventPageManager()
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("event_type"), FieldPanel("audience")]),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        InlinePanel("sessions", label="Sessions", min_num=1),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url"), FieldPanel("external_url")], heading="Where"),
+        FieldPanel("speakers"),
+        FieldPanel("service_areas"),
+        MultiFieldPanel(
+            [
+                FieldPanel("takes_bookings"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("organisation_limit")]),
+                FieldRowPanel([FieldPanel("booking_opens_at"), FieldPanel("booking_closes_at")]),
+            ],
+            heading="Bookings",
+        ),
+        FieldPanel("materials"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("speakers"),
+        index.FilterField("event_type"),
+        index.FilterField("audience"),
+        index.FilterField("starts_at"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        permissions = [
+            ("manage_bookings", "Can book on behalf, mark attendance, export and e-mail attendees"),
+        ]
+
+    def save(self, *args, **kwargs):
+        sessions = [s for s in self.sessions.all() if s.starts_at]
+        if sessions:
+            self.starts_at = min(s.starts_at for s in sessions)
+            self.ends_at = max(s.ends_at or s.starts_at for s in sessions)
+        return super().save(*args, **kwargs)
+
+    # --- what the booking rules read ----------------------------------------
+    @property
+    def is_members_only(self) -> bool:
+        return self.audience == Audience.MEMBERS
+
+    @property
+    def is_training(self) -> bool:
+        return self.event_type == EventType.TRAINING_COURSE
+
+    def booking_closes(self) -> datetime | None:
+        return self.booking_closes_at or self.starts_at
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        return self.starts_at is not None and self.starts_at <= (now or timezone.now())
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        return self.ends_at is not None and self.ends_at < (now or timezone.now())
+
+    def is_booking_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        if not self.takes_bookings or self.has_started(now):
+            return False
+        if self.booking_opens_at and now < self.booking_opens_at:
+            return False
+        closes = self.booking_closes()
+        return closes is None or now < closes
+
+    def serve(self, request, *args, **kwargs):
+        from portal.permissions import is_member
+
+        if self.is_members_only and not is_member(request.user):
+            from django.contrib.auth.views import redirect_to_login
+
+            if request.user.is_authenticated:
+                from django.core.exceptions import PermissionDenied
+
+                raise PermissionDenied("This event is for network members only.")
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from events.calendar_views import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(self, request))
+        return context
+
+
+class EventSession(Orderable):
+    """One sitting of an event (a course may run over several afternoons). Stored in UTC, shown in Europe/London."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200, blank=True, help_text="Optional, for example “Day 2: negotiating”.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    panels = [FieldPanel("title"), FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")])]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.page.title} session"
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self) -> "BookingQuerySet":
+        """Bookings that hold a place or a spot on the waiting list."""
+        return self.exclude(status=Booking.Status.CANCELLED)
+
+    def holding_place(self) -> "BookingQuerySet":
+        return self.filter(status__in=Booking.PLACE_STATUSES)
+
+    def waitlisted(self) -> "BookingQuerySet":
+        return self.filter(status=Booking.Status.WAITLISTED).order_by("position")
+
+
+class Booking(models.Model):
+    """A member's place (or waiting-list spot) at an event.
+
+    ``organisation`` is the organisation the per-organisation limit counts
+    against (their practice when they have one).  ``place`` numbers the
+    confirmed places 1..capacity: the partial unique constraint on it means
+    two transactions that both believe a place is free cannot both take it,
+    so the database, not only the lock, stands behind "never oversold".
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Attended"
+
+    PLACE_STATUSES = (Status.CONFIRMED, Status.ATTENDED)
+
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="bookings")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="event_bookings")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_bookings")
+    status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
+    place = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(null=True, blank=True, help_text="Order on the waiting list, 1 first.")
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "status", "place", "position", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "member"], condition=~Q(status="cancelled"), name="events_booking_one_active_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "place"], condition=Q(status__in=["confirmed", "attended"]), name="events_booking_place_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "position"], condition=Q(status="waitlisted"), name="events_booking_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=["confirmed", "attended"], place__isnull=False, place__gte=1) | ~Q(status__in=["confirmed", "attended"])),
+                name="events_booking_place_when_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waitlisted", position__isnull=False) | ~Q(status="waitlisted"),
+                name="events_booking_position_when_waitlisted",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "status"], name="events_booking_member_status")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.event} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in self.PLACE_STATUSES
+
+    def get_absolute_url(self) -> str:
+        return self.event.url
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a member's "my bookings" calendar feed; replacing the token revokes old subscriptions."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed for {self.member}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:my-feed", kwargs={"token": self.token})
+
+
+class BookingAction(models.Model):
+    """Who did what to a booking, as a dotted action code ("events.booking.cancelled"), for administrators' questions later."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField(max_length=60)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor or 'the system'}"

@@ -1,0 +1,74 @@
+"""Events fixtures: the events index under the home page and a factory for events with sessions."""
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+_n = itertools.count(1)
+
+
+@pytest.fixture
+def events_index(db):
+    from events.models import EventIndexPage
+    from portal.models import HomePage
+
+    existing = EventIndexPage.objects.first()
+    if existing:
+        return existing
+    home = HomePage.objects.first() or _rebuild_home()
+    index = EventIndexPage(title="Events", slug="events", introduction="Meetings, training and webinars.")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def _rebuild_home():
+    """After a transactional test has flushed the database, put back the page tree the migrations made."""
+    from wagtail.models import Locale, Page, Site
+
+    from portal.models import HomePage
+
+    Locale.objects.get_or_create(language_code="en-gb")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.first()))
+    home = HomePage(title="Home", slug="home")
+    root.add_child(instance=home)
+    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+    return home
+
+
+@pytest.fixture
+def make_event(events_index):
+    """``make_event(capacity=10, starts_in=timedelta(days=7), audience="members", ...)`` → a live EventPage."""
+    from events.models import EventPage, EventSession
+
+    def factory(*, title=None, starts_in=timedelta(days=14), hours=4, sessions=1, audience="members",
+                event_type="training_course", capacity=10, service_areas=(), **fields):
+        n = next(_n)
+        start = (timezone.now() + starts_in).replace(microsecond=0)
+        event = EventPage(
+            title=title or f"Communication skills {n}", slug=f"event-{n}", event_type=event_type, audience=audience,
+            capacity=capacity, venue="LMC offices\nHatfield Peverel", **fields,
+        )
+        for i in range(sessions):
+            session_start = start + timedelta(days=7 * i)
+            event.sessions.add(EventSession(starts_at=session_start, ends_at=session_start + timedelta(hours=hours)))
+        events_index.add_child(instance=event)
+        event.service_areas.set(service_areas)
+        event.save_revision().publish()
+        return EventPage.objects.get(pk=event.pk)
+
+    return factory
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run after-commit work (e-mail) inside the test transaction."""
+
+    def runner(func, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return func(*args, **kwargs)
+
+    return runner

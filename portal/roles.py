@@ -50,7 +50,9 @@ ROLES: dict[Role, RoleSpec] = {
     Role.MODERATOR: RoleSpec(
         Role.MODERATOR,
         "Keeps the message boards civil: hides, locks, moves and pins posts.",
-        permissions=(),
+        permissions=(
+            "forum.moderate_forum",  # hide, lock, move, pin; the moderators' queue
+        ),
     ),
     Role.NETWORK_ADMIN: RoleSpec(
         Role.NETWORK_ADMIN,
@@ -85,6 +87,16 @@ ROLES: dict[Role, RoleSpec] = {
             "events.change_booking",
             "directory.erase_member",
             "directory.import_members",
+            # forum: moderate, and edit subsections and boards (Wagtail snippets)
+            "forum.moderate_forum",
+            "forum.add_subsection",
+            "forum.change_subsection",
+            "forum.delete_subsection",
+            "forum.view_subsection",
+            "forum.add_board",
+            "forum.change_board",
+            "forum.delete_board",
+            "forum.view_board",
         ),
         admin_access=True,
         requires_mfa=True,

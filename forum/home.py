@@ -1,0 +1,26 @@
+"""Recent questions for the home page: only threads on boards the viewer may read, in two queries."""
+from __future__ import annotations
+
+from django.utils.dateformat import format as format_date
+from django.utils.timezone import localtime
+
+from forum.models import Board, Thread
+from portal.home import HomeItem
+
+
+def home_items(user, limit: int) -> list[HomeItem]:
+    readable = Board.objects.readable_by(user)
+    threads = (
+        Thread.objects.filter(board__in=readable, is_hidden=False)
+        .select_related("board", "author__user")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    items = []
+    for thread in threads:
+        state = "Answered" if thread.accepted_reply_id else ("Referred to the SHA" if thread.escalated_at else "Unanswered")
+        items.append(HomeItem(
+            title=thread.title,
+            url=thread.get_absolute_url(),
+            meta=f"{thread.board.name} · {state} · {format_date(localtime(thread.created_at), 'j M Y')}",
+        ))
+    return items

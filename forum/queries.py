@@ -1,0 +1,155 @@
+"""Reads the forum's pages and websockets share: who may read what, listings, live payloads.
+
+Consumers call these through ``database_sync_to_async``; views call them
+directly.  Each listing costs a fixed number of queries however many rows
+there are (pinned by tests at two data sizes).
+"""
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
+
+from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
+from portal.permissions import is_member
+
+REPLIES_PER_PAGE = 25
+THREADS_PER_PAGE = 30
+CATCH_UP_LIMIT = 500
+
+
+def thread_group(thread_id: int) -> str:
+    return f"forum.thread.{thread_id}"
+
+
+def board_group(board_id: int) -> str:
+    return f"forum.board.{board_id}"
+
+
+def may_moderate(user) -> bool:
+    return is_member(user) and user.has_perm("forum.moderate_forum")
+
+
+def may_read_board(user, board: Board) -> bool:
+    if not is_member(user):
+        return False
+    return board.audience == Board.Audience.MEMBERS or may_moderate(user)
+
+
+def may_read_thread(user, thread: Thread) -> bool:
+    if not may_read_board(user, thread.board):
+        return False
+    return not thread.is_hidden or may_moderate(user)
+
+
+def readable_thread(user, thread_id: int) -> Thread | None:
+    """The thread, if this user may read it (used by the thread consumer before joining its group)."""
+    thread = Thread.objects.select_related("board").filter(pk=thread_id).first()
+    return thread if thread is not None and may_read_thread(user, thread) else None
+
+
+def readable_board(user, slug: str) -> Board | None:
+    board = Board.objects.filter(slug=slug).first()
+    return board if board is not None and may_read_board(user, board) else None
+
+
+def thread_listing(board: Board) -> QuerySet[Thread]:
+    return (
+        Thread.objects.filter(board=board, is_hidden=False)
+        .select_related("author__user", "board")
+        .order_by("-is_pinned", "-last_activity_at", "-pk")
+    )
+
+
+def replies_for_page(thread: Thread) -> QuerySet[Reply]:
+    return (
+        Reply.objects.filter(thread=thread)
+        .select_related("author__user", "quoted__author__user")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("pk")
+    )
+
+
+def last_event_id(*, thread: Thread | None = None, board: Board | None = None) -> int:
+    events = ThreadEvent.objects.all()
+    events = events.filter(thread=thread) if thread is not None else events.filter(board=board, kind__in=BOARD_KINDS)
+    return events.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+BOARD_KINDS = (ThreadEvent.Kind.THREAD_POSTED, ThreadEvent.Kind.THREAD_CHANGED, ThreadEvent.Kind.REPLY_POSTED)
+
+
+# --- live payloads ---------------------------------------------------------------
+
+
+def _render_reply(reply: Reply, thread: Thread) -> str:
+    return render_to_string("forum/includes/reply.html", {"reply": reply, "thread": thread, "live": True})
+
+
+def _render_opening(thread: Thread) -> str:
+    return render_to_string("forum/includes/opening_post.html", {"thread": thread, "live": True})
+
+
+def _render_status(thread: Thread) -> str:
+    return render_to_string("forum/includes/thread_status.html", {"thread": thread})
+
+
+def _render_thread_row(thread: Thread) -> str:
+    return render_to_string("forum/includes/thread_row.html", {"thread": thread})
+
+
+def thread_payload(event: ThreadEvent, *, replies: list[Reply] | None = None) -> dict:
+    """What a thread page needs to show one event: the posts to insert or replace, and the thread's status."""
+    thread = Thread.objects.select_related("board", "author__user").get(pk=event.thread_id)
+    posts = []
+    if event.kind == ThreadEvent.Kind.THREAD_POSTED or (event.kind == ThreadEvent.Kind.POST_EDITED and event.reply_id is None):
+        posts.append({"id": "thread-body", "html": _render_opening(thread)})
+    if replies is None:
+        replies = list(replies_for_page(thread).filter(pk=event.reply_id)) if event.reply_id else []
+    for reply in replies:
+        posts.append({"id": f"post-{reply.pk}", "html": _render_reply(reply, thread)})
+    return {
+        "type": "forum.event",
+        "scope": "thread",
+        "event": event.pk,
+        "kind": event.kind,
+        "thread": thread.pk,
+        "posts": posts,
+        "status_html": _render_status(thread),
+        "is_locked": thread.is_locked,
+        "is_hidden": thread.is_hidden,
+    }
+
+
+def board_payload(event: ThreadEvent) -> dict:
+    """What a board page needs to show one event: the thread's row, to insert or replace."""
+    thread = Thread.objects.select_related("board", "author__user").get(pk=event.thread_id)
+    return {
+        "type": "forum.event",
+        "scope": "board",
+        "event": event.pk,
+        "kind": event.kind,
+        "thread": thread.pk,
+        "row_id": f"thread-{thread.pk}",
+        "html": "" if thread.is_hidden or thread.board_id != event.board_id else _render_thread_row(thread),
+    }
+
+
+def thread_events_after(user, thread_id: int, after: int) -> list[dict]:
+    """Everything a reconnecting thread page missed since event ``after``, oldest first.
+
+    Re-rendered from the rows as they are now, so a post edited twice is
+    sent in its latest form; the client skips event ids it has already seen.
+    """
+    thread = readable_thread(user, thread_id)
+    if thread is None:
+        return []
+    events = list(ThreadEvent.objects.filter(thread=thread, pk__gt=after).order_by("pk")[:CATCH_UP_LIMIT])
+    return [thread_payload(event) for event in events]
+
+
+def board_events_after(user, board_id: int, after: int) -> list[dict]:
+    board = Board.objects.filter(pk=board_id).first()
+    if board is None or not may_read_board(user, board):
+        return []
+    events = ThreadEvent.objects.filter(board=board, kind__in=BOARD_KINDS, pk__gt=after).order_by("pk")[:CATCH_UP_LIMIT]
+    return [board_payload(event) for event in events]

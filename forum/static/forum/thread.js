@@ -1,0 +1,71 @@
+// Live updates for thread and board pages. The pages work without this file:
+// it only inserts or replaces the server-rendered fragments the websocket sends.
+// On every (re)connect it asks for the events after the last one it applied
+// (?after=N), and skips any id it has already applied: nothing lost or shown twice.
+const root = document.querySelector("[data-forum-live]");
+if (root && "WebSocket" in window) {
+  const scope = root.dataset.forumLive;
+  const status = document.getElementById("forum-live-status");
+  let lastEvent = Number(root.dataset.lastEvent || 0);
+  let delay = 1000;
+
+  const fragment = (html) => {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  };
+
+  const say = (text) => { if (status) status.textContent = text; };
+
+  const applyThread = (message) => {
+    for (const post of message.posts || []) {
+      const node = fragment(post.html);
+      if (!node) continue;
+      const existing = document.getElementById(post.id);
+      if (existing) {
+        existing.replaceWith(node);
+      } else if (root.dataset.insert === "bottom") {
+        document.getElementById("no-replies")?.remove();
+        root.appendChild(node);
+        say("A new reply has been posted.");
+      } else {
+        say("New replies have been posted: see the last page.");
+      }
+    }
+    const statusNode = document.getElementById(`thread-status-${message.thread}`);
+    if (statusNode && message.status_html) statusNode.replaceWith(fragment(message.status_html));
+  };
+
+  const applyBoard = (message) => {
+    const existing = document.getElementById(message.row_id);
+    if (!message.html) { existing?.remove(); return; }
+    const node = fragment(message.html);
+    if (existing) {
+      existing.replaceWith(node);
+    } else if (root.dataset.insert === "top") {
+      document.getElementById("no-threads")?.remove();
+      root.prepend(node);
+      say("A new question has been posted.");
+    }
+  };
+
+  const connect = () => {
+    const protocol = window.location.protocol === "https:" ? "wss" : "ws";
+    // The server sends everything after lastEvent first, then live events.
+    const socket = new WebSocket(`${protocol}://${window.location.host}${root.dataset.wsPath}?after=${lastEvent}`);
+    socket.addEventListener("open", () => { delay = 1000; });
+    socket.addEventListener("message", (received) => {
+      const message = JSON.parse(received.data);
+      if (message.type !== "forum.event") return;
+      if (message.event && message.event <= lastEvent) return; // seen already
+      if (scope === "thread") applyThread(message); else applyBoard(message);
+      if (message.event) lastEvent = message.event;
+    });
+    socket.addEventListener("close", (closed) => {
+      if (closed.code === 4403) return; // refused: reload to sign in again
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  };
+  connect();
+}

@@ -1,0 +1,413 @@
+"""Thin views: check who may, call one service, turn refusals into plain messages.
+
+Every page works by reload; ``static/forum/thread.js`` adds live updates on
+top when the browser runs it.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from forum import queries, services
+from forum.forms import EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
+from forum.models import Attachment, Board, Notification, PostRevision, Reply, Report, Subscription, Subsection, Thread
+from portal.permissions import member_required
+
+
+def _crumbs(*extra: tuple[str, str]) -> list[dict]:
+    return [{"title": "Home", "url": "/"}, {"title": "Message boards", "url": reverse("forum:index")}] + [
+        {"title": t, "url": u} for t, u in extra
+    ]
+
+
+def _board_or_404(request, slug: str) -> Board:
+    board = get_object_or_404(Board.objects.select_related("subsection"), slug=slug)
+    if not queries.may_read_board(request.user, board):
+        raise Http404("No such board.")
+    return board
+
+
+def _thread_or_404(request, pk: int) -> Thread:
+    thread = get_object_or_404(
+        Thread.objects.select_related("board__subsection", "author__user"), pk=pk
+    )
+    if not queries.may_read_thread(request.user, thread):
+        raise Http404("No such thread.")
+    return thread
+
+
+def _reply_or_404(request, pk: int) -> Reply:
+    reply = get_object_or_404(Reply.objects.select_related("thread__board", "thread__author__user", "author__user"), pk=pk)
+    if not queries.may_read_thread(request.user, reply.thread):
+        raise Http404("No such reply.")
+    return reply
+
+
+def _refused(request, refusal: services.ForumError) -> None:
+    messages.error(request, refusal.user_message)
+
+
+@member_required
+def index(request):
+    boards = (
+        Board.objects.readable_by(request.user)
+        .annotate(
+            thread_count=Count("threads", filter=Q(threads__is_hidden=False)),
+            unanswered_count=Count("threads", filter=Q(threads__is_hidden=False, threads__accepted_reply__isnull=True)),
+            last_activity=Max("threads__last_activity_at", filter=Q(threads__is_hidden=False)),
+        )
+        .order_by("position", "name")
+    )
+    subsections = Subsection.objects.prefetch_related(Prefetch("boards", queryset=boards)).order_by("position", "name")
+    return render(request, "forum/index.html", {
+        "subsections": subsections,
+        "breadcrumbs": [{"title": "Home", "url": "/"}],
+        "unread": Notification.objects.filter(member=request.user.member, read_at__isnull=True).count()
+        if hasattr(request.user, "member") else 0,
+    })
+
+
+@member_required
+def board(request, slug):
+    board = _board_or_404(request, slug)
+    threads = queries.thread_listing(board)
+    show = request.GET.get("show")
+    if show == "unanswered":
+        threads = threads.filter(accepted_reply__isnull=True)
+    elif show == "answered":
+        threads = threads.filter(accepted_reply__isnull=False)
+    page = Paginator(threads, queries.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    member = getattr(request.user, "member", None)
+    watching = member is not None and Subscription.objects.filter(member=member, board=board).first()
+    return render(request, "forum/board.html", {
+        "board": board,
+        "page_obj": page,
+        "show": show or "",
+        "watching": watching,
+        "watch_form": WatchForm(initial={"frequency": watching.frequency if watching else Subscription.Frequency.DAILY}),
+        "last_event": queries.last_event_id(board=board),
+        "breadcrumbs": _crumbs(),
+    })
+
+
+@member_required
+def new_thread(request, slug):
+    board = _board_or_404(request, slug)
+    form = ThreadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.post_thread(
+                request.user.member, board, title=form.cleaned_data["title"], body=form.cleaned_data["body"],
+                service_areas=form.cleaned_data["service_areas"], attachments=form.cleaned_data["attachments"],
+            )
+        except services.ForumError as refusal:
+            _refused(request, refusal)
+        else:
+            messages.success(request, "Your question has been posted.")
+            return redirect(thread.get_absolute_url())
+    return render(request, "forum/new_thread.html", {
+        "board": board, "form": form, "breadcrumbs": _crumbs((board.name, board.get_absolute_url())),
+    })
+
+
+@member_required
+def thread(request, pk):
+    thread = _thread_or_404(request, pk)
+    thread = (
+        Thread.objects.select_related("board__subsection", "author__user")
+        .prefetch_related("service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .get(pk=thread.pk)
+    )
+    paginator = Paginator(queries.replies_for_page(thread), queries.REPLIES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    member = request.user.member if hasattr(request.user, "member") else None
+    may_moderate = queries.may_moderate(request.user)
+    return render(request, "forum/thread.html", {
+        "thread": thread,
+        "page_obj": page,
+        "is_last_page": not page.has_next(),
+        "may_moderate": may_moderate,
+        "may_accept": member is not None and (member.pk == thread.author_id or may_moderate),
+        "member": member,
+        "watching": member is not None and Subscription.objects.filter(member=member, thread=thread).exists(),
+        "reply_form": ReplyForm(initial={"quoted": request.GET.get("quote")}) if not thread.is_locked or may_moderate else None,
+        "quoting": Reply.objects.filter(thread=thread, pk=request.GET.get("quote"), is_hidden=False).select_related("author__user").first()
+        if (request.GET.get("quote") or "").isdigit() else None,
+        "move_form": MoveForm(initial={"board": thread.board_id}) if may_moderate else None,
+        "last_event": queries.last_event_id(thread=thread),
+        "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url())),
+    })
+
+
+@member_required
+@require_POST
+def reply(request, pk):
+    thread = _thread_or_404(request, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Your reply is empty or too long. Write your reply and try again.")
+        return redirect(thread.get_absolute_url())
+    quoted = None
+    if form.cleaned_data.get("quoted"):
+        quoted = Reply.objects.filter(pk=form.cleaned_data["quoted"]).first()
+    try:
+        new = services.post_reply(request.user.member, thread, body=form.cleaned_data["body"], quoted=quoted,
+                                  attachments=form.cleaned_data["attachments"])
+    except services.ForumError as refusal:
+        _refused(request, refusal)
+        return redirect(thread.get_absolute_url())
+    last_page = (thread.replies.filter(pk__lte=new.pk).count() - 1) // queries.REPLIES_PER_PAGE + 1
+    return redirect(f"{thread.get_absolute_url()}?page={last_page}#post-{new.pk}")
+
+
+def _edit(request, post, thread):
+    is_thread = isinstance(post, Thread)
+    form = EditForm(request.POST or None, initial={"title": thread.title if is_thread else "", "body": post.body})
+    if not is_thread:
+        del form.fields["title"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(request.user.member, post, body=form.cleaned_data["body"],
+                               title=form.cleaned_data.get("title") or None if is_thread else None)
+        except services.ForumError as refusal:
+            _refused(request, refusal)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect(post.get_absolute_url())
+    return render(request, "forum/edit_post.html", {
+        "form": form, "thread": thread, "post": post, "is_thread": is_thread,
+        "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url()), (thread.title, thread.get_absolute_url())),
+    })
+
+
+@member_required
+def edit_thread(request, pk):
+    thread = _thread_or_404(request, pk)
+    if thread.author_id != request.user.member.pk and not queries.may_moderate(request.user):
+        raise PermissionDenied("You can only edit your own posts.")
+    return _edit(request, thread, thread)
+
+
+@member_required
+def edit_reply(request, pk):
+    reply = _reply_or_404(request, pk)
+    if reply.author_id != request.user.member.pk and not queries.may_moderate(request.user):
+        raise PermissionDenied("You can only edit your own posts.")
+    return _edit(request, reply, reply.thread)
+
+
+@member_required
+def history(request, kind, pk):
+    if kind == "thread":
+        thread = _thread_or_404(request, pk)
+        post, revisions = thread, PostRevision.objects.filter(thread=thread)
+    elif kind == "reply":
+        post = _reply_or_404(request, pk)
+        thread, revisions = post.thread, PostRevision.objects.filter(reply=post)
+    else:
+        raise Http404("No such post.")
+    return render(request, "forum/history.html", {
+        "thread": thread, "post": post, "revisions": revisions.select_related("edited_by__user"),
+        "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url()), (thread.title, thread.get_absolute_url())),
+    })
+
+
+@member_required
+@require_POST
+def accept(request, pk):
+    reply = _reply_or_404(request, pk)
+    try:
+        services.accept_answer(request.user.member, reply)
+    except services.ForumError as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "The reply is marked as the accepted answer.")
+    return redirect(reply.get_absolute_url())
+
+
+def _report(request, thread, reply=None):
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_post(request.user.member, thread, reply=reply, reason=form.cleaned_data["reason"])
+        except services.ForumError as refusal:
+            _refused(request, refusal)
+        else:
+            messages.success(request, "Thank you. A moderator will look at the post.")
+            return redirect((reply or thread).get_absolute_url())
+    return render(request, "forum/report.html", {
+        "form": form, "thread": thread, "reply": reply,
+        "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url()), (thread.title, thread.get_absolute_url())),
+    })
+
+
+@member_required
+def report(request, pk):
+    return _report(request, _thread_or_404(request, pk))
+
+
+@member_required
+def report_reply(request, pk):
+    reply = _reply_or_404(request, pk)
+    return _report(request, reply.thread, reply)
+
+
+@member_required
+@require_POST
+def hide_reply(request, pk):
+    reply = _reply_or_404(request, pk)
+    if not queries.may_moderate(request.user):
+        raise PermissionDenied("Only moderators can hide posts.")
+    form = HideForm(request.POST)
+    form.is_valid()
+    try:
+        services.hide_post(request.user.member, reply, reason=form.cleaned_data.get("reason", ""))
+    except services.ForumError as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "The reply is hidden.")
+    return redirect(reply.get_absolute_url())
+
+
+@member_required
+@require_POST
+def moderate_thread(request, pk, action):
+    thread = _thread_or_404(request, pk)
+    if not queries.may_moderate(request.user):
+        raise PermissionDenied("Only moderators can do that.")
+    member = request.user.member
+    try:
+        if action in ("lock", "unlock"):
+            services.lock_thread(member, thread, locked=action == "lock")
+        elif action in ("pin", "unpin"):
+            services.pin_thread(member, thread, pinned=action == "pin")
+        elif action == "hide":
+            form = HideForm(request.POST)
+            form.is_valid()
+            services.hide_post(member, thread, reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, "The thread is hidden from members.")
+            return redirect(thread.board.get_absolute_url())
+        elif action == "move":
+            form = MoveForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Choose a board to move the thread to.")
+                return redirect(thread.get_absolute_url())
+            services.move_thread(member, thread, form.cleaned_data["board"])
+        else:
+            raise Http404("No such action.")
+    except services.ForumError as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "Done.")
+    return redirect(thread.get_absolute_url())
+
+
+@member_required
+@require_POST
+def watch_thread(request, pk):
+    thread = _thread_or_404(request, pk)
+    member = request.user.member
+    if request.POST.get("stop"):
+        services.unsubscribe(member, thread=thread)
+        messages.success(request, "You have stopped watching this thread.")
+    else:
+        try:
+            services.subscribe(member, thread=thread)
+        except services.ForumError as refusal:
+            _refused(request, refusal)
+        else:
+            messages.success(request, "You are watching this thread. We will tell you about new replies.")
+    return redirect(thread.get_absolute_url())
+
+
+@member_required
+@require_POST
+def watch_board(request, slug):
+    board = _board_or_404(request, slug)
+    member = request.user.member
+    if request.POST.get("stop"):
+        services.unsubscribe(member, board=board)
+        messages.success(request, "You have stopped watching this board.")
+        return redirect(board.get_absolute_url())
+    form = WatchForm(request.POST)
+    if form.is_valid():
+        try:
+            services.subscribe(member, board=board, frequency=form.cleaned_data["frequency"])
+        except services.ForumError as refusal:
+            _refused(request, refusal)
+        else:
+            messages.success(request, "You are watching this board.")
+    return redirect(board.get_absolute_url())
+
+
+@member_required
+def attachment(request, pk):
+    item = get_object_or_404(Attachment.objects.select_related("thread__board", "reply__thread__board"), pk=pk)
+    thread = item.thread or item.reply.thread
+    if not queries.may_read_thread(request.user, thread) or (item.reply is not None and item.reply.is_hidden and not queries.may_moderate(request.user)):
+        raise Http404("No such attachment.")
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@member_required
+def queue(request):
+    if not queries.may_moderate(request.user):
+        raise PermissionDenied("Only moderators can see the moderation queue.")
+    reports = (
+        Report.objects.filter(status=Report.Status.OPEN)
+        .select_related("thread__board", "reply__author__user", "thread__author__user", "reporter__user")
+        .order_by("created_at", "pk")
+    )
+    from forum.models import ModerationAction
+
+    actions = ModerationAction.objects.select_related("actor__user", "thread", "reply").order_by("-created_at", "-pk")[:50]
+    return render(request, "forum/queue.html", {
+        "reports": reports, "actions": actions, "breadcrumbs": _crumbs(),
+    })
+
+
+@member_required
+@require_POST
+def dismiss(request, pk):
+    if not queries.may_moderate(request.user):
+        raise PermissionDenied("Only moderators can do that.")
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        services.dismiss_report(request.user.member, report)
+    except services.ForumError as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "The report is closed with no action.")
+    return redirect("forum:queue")
+
+
+@member_required
+def notifications(request):
+    member = request.user.member
+    items = list(Notification.objects.filter(member=member).select_related("thread")[:50])
+    if request.method == "POST":
+        services.mark_notifications_read(member)
+        messages.success(request, "All notifications are marked as read.")
+        return redirect("forum:notifications")
+    return render(request, "forum/notifications.html", {"items": items, "breadcrumbs": _crumbs()})
+
+
+def unsubscribe(request, token):
+    """Reached from an e-mail without signing in: the signed token is the authority. GET asks, POST does."""
+    try:
+        sub = services.subscription_for_token(token)
+    except services.BadUnsubscribeLink as refusal:
+        return render(request, "forum/unsubscribe.html", {"error": refusal.user_message}, status=400)
+    if request.method == "POST":
+        services.unsubscribe_with_token(token)
+        return render(request, "forum/unsubscribe.html", {"done": True, "target": sub.thread or sub.board})
+    return render(request, "forum/unsubscribe.html", {"target": sub.thread or sub.board, "token": token})
+

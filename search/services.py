@@ -1,9 +1,21 @@
 """Search operations the rest of the portal calls. Engine details stay behind the backend."""
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+from collections.abc import Iterator
 
-from search.registry import searchable_for
+from django.db import transaction
+from django.utils import timezone
+
+from search.registry import SearchDocument, registered, searchable_for
+
+logger = logging.getLogger(__name__)
+
+
+class SearchError(Exception):
+    """Base error of the search app; ``user_message`` is safe to show."""
+
+    user_message = "Search is not available just now. Please try again in a few minutes."
 
 
 def index_object(obj) -> None:
@@ -25,9 +37,111 @@ def remove_object(obj) -> None:
 
 
 def _enqueue_index(kind: str, pk: str) -> None:
-    # Filled in by the search app's background tasks (issue 7).
-    pass
+    from search.tasks import index_search_entry
+
+    index_search_entry.enqueue(kind, pk)
 
 
 def _enqueue_remove(kind: str, pk: str) -> None:
-    pass
+    from search.tasks import remove_search_entry
+
+    remove_search_entry.enqueue(kind, pk)
+
+
+def writing_backends() -> list:
+    """The configured backend, plus the embedded one when Elasticsearch is configured (it is the fallback)."""
+    from search.backends import get_backend
+    from search.backends.database import DatabaseBackend
+
+    backend = get_backend()
+    backends = [backend]
+    if not isinstance(backend, DatabaseBackend):
+        backends.append(DatabaseBackend())
+    return backends
+
+
+def write_documents(documents: list[SearchDocument]) -> None:
+    """Index ``documents`` in every writing backend; one unreachable engine does not stop the others."""
+    for backend in writing_backends():
+        try:
+            backend.index_documents(documents)
+        except Exception:  # an engine being down must not lose the others' update
+            logger.exception("search: %s could not index %d document(s)", backend.name, len(documents))
+
+
+def delete_entry(key: str) -> None:
+    """Remove ``key`` ("kind:pk") from every writing backend."""
+    for backend in writing_backends():
+        try:
+            backend.delete_documents([key])
+        except Exception:
+            logger.exception("search: %s could not delete %s", backend.name, key)
+
+
+def refresh_entry(kind: str, pk: str) -> str:
+    """Index the object ``kind``/``pk`` as it is now; remove it if it is gone or must not be searchable."""
+    searchable = registered().get(kind)
+    if searchable is None:
+        logger.warning("search: nothing registered for kind %r", kind)
+        return "unknown kind"
+    obj = searchable.queryset().filter(pk=pk).first()
+    document = searchable.to_document(obj) if obj is not None else None
+    if document is None:
+        delete_entry(f"{kind}:{pk}")
+        return "removed"
+    write_documents([document])
+    return "indexed"
+
+
+def iter_all_documents(kinds: list[str] | None = None) -> Iterator[SearchDocument]:
+    """Every searchable document of every registered kind (or of ``kinds``), for a full rebuild."""
+    for kind, searchable in sorted(registered().items()):
+        if kinds and kind not in kinds:
+            continue
+        for obj in searchable.queryset().iterator(chunk_size=500):
+            document = searchable.to_document(obj)
+            if document is not None:
+                yield document
+
+
+def count_all_documents(kinds: list[str] | None = None) -> int:
+    """How many objects a rebuild will look at (the progress bar's total)."""
+    return sum(s.queryset().count() for kind, s in registered().items() if not kinds or kind in kinds)
+
+
+def extract_and_index_document(document_id: int) -> str:
+    """Extract a Wagtail document's text into DocumentText, then index the document.
+
+    A failure to extract is recorded on the row (status "failed" and a plain
+    reason) and the document is still indexed by title, so it stays listed.
+    """
+    from wagtail.documents import get_document_model
+
+    from search.extraction import extract_file
+    from search.models import DocumentText
+
+    document = get_document_model().objects.filter(pk=document_id).first()
+    if document is None:
+        return "gone"
+    try:
+        with document.file.open("rb") as handle:
+            path = getattr(handle, "name", None)
+            result = extract_file(document.file.path if hasattr(document.file, "path") else path, document.filename)
+    except Exception as error:  # storage trouble: record it, never crash the worker
+        logger.exception("search: could not read document %s", document_id)
+        from search.extraction import ExtractionResult
+
+        result = ExtractionResult(text="", ok=False, reason=f"The file could not be read ({type(error).__name__}).")
+    DocumentText.objects.update_or_create(
+        document=document,
+        defaults={
+            "status": DocumentText.Status.EXTRACTED if result.ok else DocumentText.Status.FAILED,
+            "text": result.text,
+            "reason": result.reason[:255],
+            "pages": result.pages,
+            "truncated": result.truncated,
+            "extracted_at": timezone.now(),
+        },
+    )
+    refresh_entry("document", str(document.pk))
+    return "extracted" if result.ok else "failed"

@@ -9,10 +9,11 @@ from django.utils.module_loading import import_string
 from search.backends.base import SearchBackend
 
 
-@lru_cache(maxsize=4)
-def _load(path: str) -> SearchBackend:
+@lru_cache(maxsize=8)
+def _load(path: str, url: str | None) -> SearchBackend:
+    # Keyed by the engine's address too, so a changed ELASTICSEARCH_URL (tests) gets a fresh client.
     return import_string(path)()
 
 
 def get_backend() -> SearchBackend:
-    return _load(settings.SEARCH_BACKEND)
+    return _load(settings.SEARCH_BACKEND, getattr(settings, "ELASTICSEARCH_URL", None))

@@ -1,14 +1,114 @@
-"""The interface every search backend implements."""
+"""The interface every search backend implements.
+
+A backend stores :class:`search.registry.SearchDocument` objects and answers
+queries for one viewer.  Permission filtering happens *inside* the engine's
+query (``visible_audiences``), so totals, facet counts, highlights and
+suggestions are computed over what the viewer may see and nothing else.
+Backends are small classes whose methods raise ``NotImplementedError``;
+``search.backends.get_backend()`` picks one from ``settings.SEARCH_BACKEND``.
+"""
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from search.registry import MEMBERS, PUBLIC, SearchDocument
+
+#: The facets every backend counts, in the order the page shows them.
+FACETS = ("kind", "service_area", "organisation", "year")
+
+#: Highlight markers the engines wrap matches in; replaced by <mark> only after the text is escaped.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+#: Bodies longer than this are cut before indexing (PostgreSQL tsvector and ES highlighting both have limits).
+MAX_BODY_CHARS = 200_000
 
 
 class SearchUnavailable(Exception):
     """The search engine cannot be reached; callers show a plain message."""
 
 
+def visible_audiences(viewer_audience: str) -> list[str]:
+    """The audiences a viewer may see: anonymous visitors see public content, members see members' content too."""
+    if viewer_audience == MEMBERS:
+        return [PUBLIC, MEMBERS]
+    return [PUBLIC]
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    key: str
+    kind: str
+    pk: str
+    title: str
+    url: str
+    highlight: str  # escaped HTML whose only tags are <mark>…</mark>
+    date: datetime | None = None
+    organisation: str = ""
+    service_areas: tuple[str, ...] = ()
+    score: float = 0.0
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int
+    page: int
+    page_size: int
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    suggestion: str | None = None
+    backend: str = ""
+    degraded: bool = False  # answered by the fallback backend
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+Progress = Callable[[int, int | None], None]
+
+
 class SearchBackend:
+    """A search engine the portal can index documents into and query."""
+
     name = "base"
+
+    def index_documents(self, documents: Iterable[SearchDocument]) -> int:
+        """Add or replace ``documents`` (by ``SearchDocument.key``); return how many were written."""
+        raise NotImplementedError(f"{type(self).__name__} must implement index_documents()")
+
+    def delete_documents(self, keys: Iterable[str]) -> int:
+        """Remove the documents with these keys ("kind:pk"); unknown keys are ignored."""
+        raise NotImplementedError(f"{type(self).__name__} must implement delete_documents()")
+
+    def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
+               page: int = 1, page_size: int = 10) -> SearchResults:
+        """Ranked, highlighted, faceted results for what ``viewer_audience`` may see.
+
+        ``filters`` narrows by facet: {"kind": ..., "service_area": ..., "organisation": ..., "year": ...}.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement search()")
+
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        """Replace the whole index with ``documents`` without ever leaving search empty meanwhile.
+
+        ``progress(done, total_or_None)`` is called as batches are written.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement rebuild()")
+
+    def clear(self) -> None:
+        """Remove every document (tests and the rebuild command's --clear)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement clear()")
 
     def check_health(self) -> None:
         """Raise if the engine cannot answer; used by /health/."""
-        raise NotImplementedError("Search backends must implement check_health()")
+        raise NotImplementedError(f"{type(self).__name__} must implement check_health()")

@@ -1,14 +1,395 @@
-"""The embedded backend: the database's own full-text search."""
+"""The embedded backend: the database's own full-text search.
+
+SQLite uses an FTS5 table with Porter stemming; PostgreSQL a weighted
+``tsvector`` (english configuration) with a GIN index — both created by
+migration 0002.  Synonyms are expanded at query time (``search.analysis``).
+Every statement that counts, ranks or highlights joins on
+``audience IN (visible audiences)``, so nothing a viewer may not see is ever
+counted, highlighted or suggested.
+"""
 from __future__ import annotations
 
-from django.db import connection
+import difflib
+import re
+from collections.abc import Iterable
 
-from search.backends.base import SearchBackend
+from django.db import connection, transaction
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from search.analysis import marked_to_html, parse_query, plain_excerpt, plain_terms, words
+from search.backends.base import (
+    MARK_END,
+    MARK_START,
+    MAX_BODY_CHARS,
+    FacetCount,
+    Progress,
+    SearchBackend,
+    SearchHit,
+    SearchResults,
+    SearchUnavailable,
+    visible_audiences,
+)
+from search.registry import PUBLIC, SearchDocument
+
+BATCH = 500
+FACET_LIMIT = 20
+_ENGINE_WORD = re.compile(r"[a-z0-9]+")
+_VOCAB_WORD = re.compile(r"[a-z]{4,30}")
+
+
+def _clean(text: str) -> str:
+    return (text or "").replace(MARK_START, "").replace(MARK_END, "")
+
+
+def _engine_words(phrase: tuple[str, ...]) -> list[str]:
+    """Words as the engines tokenise them ("a&e" is two words to FTS5 and PostgreSQL)."""
+    return [w for word in phrase for w in _ENGINE_WORD.findall(word)]
 
 
 class DatabaseBackend(SearchBackend):
     name = "database"
 
-    def check_health(self) -> None:
+    # --- writing ----------------------------------------------------------------------------
+    def index_documents(self, documents: Iterable[SearchDocument]) -> int:
+        written = 0
+        batch: list[SearchDocument] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= BATCH:
+                written += self._write_batch(batch)
+                batch = []
+        if batch:
+            written += self._write_batch(batch)
+        return written
+
+    @transaction.atomic
+    def _write_batch(self, documents: list[SearchDocument]) -> int:
+        from search.models import IndexedArea, IndexedDocument
+
+        by_key = {document.key: document for document in documents}  # last one wins
+        existing = dict(IndexedDocument.objects.filter(key__in=by_key).values_list("key", "id"))
+        now = timezone.now()
+        rows = []
+        for key, document in by_key.items():
+            row = IndexedDocument(
+                id=existing.get(key), key=key, kind=document.kind, object_pk=str(document.pk),
+                title=_clean(document.title)[:500], body=_clean(document.body)[:MAX_BODY_CHARS], url=document.url[:500],
+                audience=document.audience, organisation=(document.organisation or "")[:255], date=document.date,
+                year=document.date.year if document.date else None, indexed_at=now,
+            )
+            rows.append(row)
+        new_rows = [row for row in rows if row.id is None]
+        old_rows = [row for row in rows if row.id is not None]
+        if old_rows:
+            IndexedDocument.objects.bulk_update(
+                old_rows, ["kind", "object_pk", "title", "body", "url", "audience", "organisation", "date", "year", "indexed_at"],
+                batch_size=BATCH,
+            )
+        if new_rows:
+            IndexedDocument.objects.bulk_create(new_rows, batch_size=BATCH)
+            if any(row.id is None for row in new_rows):  # backends that cannot return ids
+                ids = dict(IndexedDocument.objects.filter(key__in=[r.key for r in new_rows]).values_list("key", "id"))
+                for row in new_rows:
+                    row.id = ids[row.key]
+        ids = [row.id for row in rows]
+        IndexedArea.objects.filter(document_id__in=ids).delete()
+        IndexedArea.objects.bulk_create(
+            [IndexedArea(document_id=row.id, name=name[:255]) for row in rows for name in dict.fromkeys(by_key[row.key].service_areas)],
+            batch_size=BATCH,
+        )
+        self._write_fulltext(rows)
+        self._add_vocabulary(rows)
+        return len(rows)
+
+    def _write_fulltext(self, rows) -> None:
+        ids = [row.id for row in rows]
+        placeholders = ",".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)
+                cursor.executemany(
+                    "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                    [(row.id, row.title, row.body) for row in rows],
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    "UPDATE search_indexeddocument SET search_vector = "
+                    "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B') "
+                    f"WHERE id IN ({placeholders})",
+                    ids,
+                )
+            else:
+                raise SearchUnavailable(self._unsupported())
+
+    def _add_vocabulary(self, rows) -> None:
+        from search.models import SearchTerm
+
+        vocabulary: set[str] = set()
+        for row in rows:
+            vocabulary.update(_VOCAB_WORD.findall(f"{row.title} {row.body[:50_000]}".lower()))
+        if vocabulary:
+            SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in sorted(vocabulary)], batch_size=BATCH, ignore_conflicts=True)
+
+    @transaction.atomic
+    def delete_documents(self, keys: Iterable[str]) -> int:
+        from search.models import IndexedDocument
+
+        ids = list(IndexedDocument.objects.filter(key__in=list(keys)).values_list("id", flat=True))
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
+            IndexedDocument.objects.filter(id__in=chunk).delete()
+        return len(ids)
+
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        """Upsert everything, then drop what was not seen: searches keep answering throughout."""
+        from search.models import IndexedDocument
+
+        seen: set[str] = set()
+        batch: list[SearchDocument] = []
+        done = 0
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= BATCH:
+                done += self._write_batch(batch)
+                seen.update(d.key for d in batch)
+                batch = []
+                if progress:
+                    progress(done, None)
+        if batch:
+            done += self._write_batch(batch)
+            seen.update(d.key for d in batch)
+            if progress:
+                progress(done, None)
+        stale = [key for key in IndexedDocument.objects.values_list("key", flat=True).iterator() if key not in seen]
+        self.delete_documents(stale)
+        return done
+
+    def clear(self) -> None:
+        from search.models import IndexedDocument, SearchTerm
+
+        with transaction.atomic():
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("DELETE FROM search_fts")
+            IndexedDocument.objects.all().delete()
+            SearchTerm.objects.all().delete()
+
+    # --- reading ----------------------------------------------------------------------------
+    def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
+               page: int = 1, page_size: int = 10) -> SearchResults:
+        audiences = visible_audiences(viewer_audience)
+        filters = {name: value for name, value in (filters or {}).items() if value}
+        page = max(1, page)
+        results = SearchResults(query=query, hits=[], total=0, page=page, page_size=page_size, backend=self.name)
+        clauses = parse_query(query)
+        if not clauses:
+            return results
+        engine = self._engine()
+        match = engine.match_expression(clauses)
+        where, params = engine.base_where(match, audiences, filters)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {where}", params)
+            results.total = cursor.fetchone()[0]
+            if results.total:
+                results.hits = engine.page(cursor, where, params, match, page, page_size)
+                results.facets = self._facets(cursor, where, params)
+        if not results.total:
+            results.suggestion = self._suggest(query, engine, audiences)
+        return results
+
+    def _facets(self, cursor, where: str, params: list) -> dict[str, list[FacetCount]]:
+        facets: dict[str, list[FacetCount]] = {}
+        for facet, column in (("kind", "d.kind"), ("organisation", "d.organisation"), ("year", "d.year")):
+            cursor.execute(
+                f"SELECT {column}, COUNT(*) AS n {where} AND {column} IS NOT NULL AND {column} <> '' "
+                f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT {FACET_LIMIT}"
+                if facet != "year" else
+                f"SELECT {column}, COUNT(*) AS n {where} AND {column} IS NOT NULL GROUP BY {column} ORDER BY {column} DESC LIMIT {FACET_LIMIT}",
+                params,
+            )
+            facets[facet] = [FacetCount(str(value), count) for value, count in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT a.name, COUNT(*) AS n FROM search_indexedarea a WHERE a.document_id IN (SELECT d.id {where}) "
+            f"GROUP BY a.name ORDER BY n DESC, a.name LIMIT {FACET_LIMIT}",
+            params,
+        )
+        facets["service_area"] = [FacetCount(value, count) for value, count in cursor.fetchall()]
+        return facets
+
+    def _suggest(self, query: str, engine, audiences: list[str]) -> str | None:
+        """A corrected query, offered only if it finds something this viewer may see."""
+        from search.models import SearchTerm
+
+        terms = plain_terms(query)
+        if not terms:
+            return None
+        corrected, changed = [], False
+        for term in words(query):
+            if term not in terms or not term.isalpha() or len(term) < 4 or SearchTerm.objects.filter(word=term).exists():
+                corrected.append(term)
+                continue
+            candidates = list(
+                SearchTerm.objects.annotate(length=Length("word"))
+                .filter(word__startswith=term[0], length__gte=len(term) - 2, length__lte=len(term) + 2)
+                .values_list("word", flat=True)[:20_000]
+            )
+            match = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
+            if match:
+                corrected.append(match[0])
+                changed = True
+            else:
+                corrected.append(term)
+        if not changed:
+            return None
+        suggestion = " ".join(corrected)
+        clauses = parse_query(suggestion)
+        where, params = engine.base_where(engine.match_expression(clauses), audiences, {})
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {where}", params)
+            return suggestion if cursor.fetchone()[0] else None
+
+    def _engine(self):
+        if connection.vendor == "sqlite":
+            return _SQLite()
+        if connection.vendor == "postgresql":
+            return _PostgreSQL()
+        raise SearchUnavailable(self._unsupported())
+
+    @staticmethod
+    def _unsupported() -> str:
+        return (f"The embedded search backend supports SQLite (FTS5) and PostgreSQL, not {connection.vendor}; "
+                "set ELASTICSEARCH_URL to use Elasticsearch instead.")
+
+    def check_health(self) -> None:
+        self._engine()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM search_indexeddocument WHERE id < 0")
+
+
+def _filter_sql(audiences: list[str], filters: dict[str, str]) -> tuple[str, list]:
+    sql = f" AND d.audience IN ({','.join(['%s'] * len(audiences))})"
+    params: list = list(audiences)
+    if filters.get("kind"):
+        sql += " AND d.kind = %s"
+        params.append(filters["kind"])
+    if filters.get("organisation"):
+        sql += " AND d.organisation = %s"
+        params.append(filters["organisation"])
+    if filters.get("year"):
+        try:
+            year = int(filters["year"])
+        except ValueError:
+            year = -1
+        sql += " AND d.year = %s"
+        params.append(year)
+    if filters.get("service_area"):
+        sql += " AND EXISTS (SELECT 1 FROM search_indexedarea fa WHERE fa.document_id = d.id AND fa.name = %s)"
+        params.append(filters["service_area"])
+    return sql, params
+
+
+def _hit(row, highlight: str) -> SearchHit:
+    return SearchHit(
+        key=row["key"], kind=row["kind"], pk=row["object_pk"], title=row["title"], url=row["url"],
+        highlight=highlight, date=row["date"], organisation=row["organisation"], service_areas=tuple(row["areas"]),
+        score=float(row["rank"] or 0),
+    )
+
+
+def _fetch_rows(cursor, sql: str, params: list) -> list[dict]:
+    from search.models import IndexedArea, IndexedDocument
+
+    cursor.execute(sql, params)
+    columns = [c[0] for c in cursor.description]
+    rows = [dict(zip(columns, values)) for values in cursor.fetchall()]
+    if not rows:
+        return rows
+    dates = {d.id: d.date for d in IndexedDocument.objects.filter(id__in=[r["id"] for r in rows]).only("id", "date")}
+    areas: dict[int, list[str]] = {}
+    for document_id, name in IndexedArea.objects.filter(document_id__in=dates).values_list("document_id", "name"):
+        areas.setdefault(document_id, []).append(name)
+    for row in rows:
+        row["date"] = dates.get(row["id"])
+        row["areas"] = areas.get(row["id"], [])
+    return rows
+
+
+class _SQLite:
+    """FTS5: MATCH expression of quoted phrases; bm25 with the title weighted ten times the body."""
+
+    def match_expression(self, clauses) -> str:
+        parts = []
+        for alternatives in clauses:
+            phrases = ['"' + " ".join(_engine_words(alt)) + '"' for alt in alternatives if _engine_words(alt)]
+            if phrases:
+                parts.append("(" + " OR ".join(phrases) + ")")
+        return " AND ".join(parts) or '""'
+
+    def base_where(self, match: str, audiences, filters) -> tuple[str, list]:
+        sql, params = _filter_sql(audiences, filters)
+        return ("FROM search_fts JOIN search_indexeddocument d ON d.id = search_fts.rowid "
+                "WHERE search_fts MATCH %s" + sql, [match, *params])
+
+    def page(self, cursor, where, params, match, page, page_size) -> list[SearchHit]:
+        # bm25 is negative (lower is better): a recent document's score is multiplied up by at most 1.5.
+        rows = _fetch_rows(
+            cursor,
+            f"SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, "
+            f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 32) AS snippet, d.body AS body, "
+            f"bm25(search_fts, 10.0, 1.0) * (1.0 + 0.5 / (1.0 + COALESCE((julianday('now') - julianday(d.date)) / 365.25, 20.0))) AS rank "
+            f"{where} ORDER BY rank, d.id LIMIT %s OFFSET %s",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        hits = []
+        for row in rows:
+            snippet = row["snippet"] or ""
+            highlight = marked_to_html(snippet) if MARK_START in snippet else plain_excerpt(row["body"])
+            hits.append(_hit(row, highlight))
+        return hits
+
+
+class _PostgreSQL:
+    """tsvector @@ to_tsquery('english', …): phrases with <->, alternatives with |, clauses with &."""
+
+    def match_expression(self, clauses) -> str:
+        parts = []
+        for alternatives in clauses:
+            phrases = ["(" + " <-> ".join(_engine_words(alt)) + ")" for alt in alternatives if _engine_words(alt)]
+            if phrases:
+                parts.append("(" + " | ".join(phrases) + ")")
+        return " & ".join(parts)
+
+    def base_where(self, match: str, audiences, filters) -> tuple[str, list]:
+        sql, params = _filter_sql(audiences, filters)
+        return ("FROM search_indexeddocument d, to_tsquery('english', %s) query "
+                "WHERE d.search_vector @@ query" + sql, [match, *params])
+
+    def page(self, cursor, where, params, match, page, page_size) -> list[SearchHit]:
+        rows = _fetch_rows(
+            cursor,
+            "SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, "
+            "ts_rank(d.search_vector, query) * (1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0))) AS rank "
+            f"{where} ORDER BY rank DESC, d.id LIMIT %s OFFSET %s",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        if not rows:
+            return []
+        # Headlines only for this page's rows: ts_headline re-parses the text, so it is the costly part.
+        ids = [row["id"] for row in rows]
+        cursor.execute(
+            "SELECT d.id, ts_headline('english', left(d.body, 60000), query, %s), left(d.body, 400) "
+            f"FROM search_indexeddocument d, to_tsquery('english', %s) query WHERE d.id IN ({','.join(['%s'] * len(ids))})",
+            [f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"",
+             match, *ids],
+        )
+        headlines = {row_id: (headline, opening) for row_id, headline, opening in cursor.fetchall()}
+        hits = []
+        for row in rows:
+            headline, opening = headlines.get(row["id"], ("", ""))
+            highlight = marked_to_html(headline) if MARK_START in (headline or "") else plain_excerpt(opening or "")
+            hits.append(_hit(row, highlight))
+        return hits

@@ -1,19 +1,301 @@
-"""Elasticsearch 8 through elasticsearch-dsl, when ELASTICSEARCH_URL is set."""
+"""Elasticsearch 8 through elasticsearch-dsl, when ELASTICSEARCH_URL is set.
+
+Reads go through the alias; writes go to every concrete index behind the
+alias pattern, so an update made while a rebuild runs lands in the new index
+as well as the old one.  The viewer's audience is a filter inside the
+query, so hits, totals, aggregations and highlights only ever cover what the
+viewer may see; a spelling suggestion is offered only after a filtered count
+proves it finds something visible.
+"""
 from __future__ import annotations
 
-from django.conf import settings
+from collections.abc import Iterable
+from datetime import datetime
 
-from search.backends.base import SearchBackend, SearchUnavailable
+from django.conf import settings
+from django.utils import timezone
+
+from search.analysis import marked_to_html, parse_query, plain_excerpt, plain_terms, words
+from search.backends.base import (
+    MARK_END,
+    MARK_START,
+    MAX_BODY_CHARS,
+    FacetCount,
+    Progress,
+    SearchBackend,
+    SearchHit,
+    SearchResults,
+    SearchUnavailable,
+    visible_audiences,
+)
+from search.registry import PUBLIC, SearchDocument
+
+FIELDS = ["title^3", "body"]
+FACET_FIELDS = {"kind": "kind", "service_area": "service_areas", "organisation": "organisation", "year": "year"}
+FACET_LIMIT = 20
+BULK_CHUNK = 500
+
+
+def _clean(text: str) -> str:
+    return (text or "").replace(MARK_START, "").replace(MARK_END, "")
 
 
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self) -> None:
+    def __init__(self, url: str | None = None) -> None:
         from elasticsearch import Elasticsearch
 
-        self.client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=5, retry_on_timeout=False, max_retries=0)
+        self.url = url or settings.ELASTICSEARCH_URL
+        self.client = Elasticsearch(self.url, request_timeout=getattr(settings, "SEARCH_ES_TIMEOUT", 5), retry_on_timeout=False, max_retries=0)
+        self.refresh = getattr(settings, "SEARCH_ES_REFRESH", "wait_for")
+
+    # --- helpers -----------------------------------------------------------------------------
+    @property
+    def alias(self) -> str:
+        from search.documents import alias_name
+
+        return alias_name()
+
+    def _guard(self, call, *args, **kwargs):
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+
+        try:
+            return call(*args, **kwargs)
+        except (TransportError, ConnectionError, TimeoutError) as error:
+            raise SearchUnavailable(f"Elasticsearch at {self.url} did not answer: {error}") from error
+        except ApiError as error:
+            if getattr(error, "status_code", None) in (502, 503, 504):
+                raise SearchUnavailable(f"Elasticsearch at {self.url} is unavailable: {error}") from error
+            raise
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
+
+    def _create_index(self, name: str) -> None:
+        from search.documents import PortalDocument
+
+        index = PortalDocument._index.clone(name=name)
+        self._guard(index.create, using=self.client)
+
+    def _concrete_indices(self) -> list[str]:
+        found = self._guard(self.client.indices.get_alias, index=f"{self.alias}-*", ignore_unavailable=True, allow_no_indices=True)
+        return sorted(found.body.keys() if hasattr(found, "body") else found.keys())
+
+    def _aliased_indices(self) -> list[str]:
+        if not self._guard(self.client.indices.exists_alias, name=self.alias):
+            return []
+        return sorted(self._guard(self.client.indices.get_alias, name=self.alias).keys())
+
+    def ensure_index(self) -> list[str]:
+        """Make sure the alias exists (creating a first, empty index); return the indices writes go to."""
+        targets = self._concrete_indices()
+        if not self._aliased_indices():
+            name = self._new_index_name()
+            self._create_index(name)
+            self._guard(self.client.indices.update_aliases, actions=[{"add": {"index": name, "alias": self.alias}}])
+            targets.append(name)
+        return targets
+
+    @staticmethod
+    def _source(document: SearchDocument) -> dict:
+        title, body = _clean(document.title)[:500], _clean(document.body)[:MAX_BODY_CHARS]
+        return {
+            "kind": document.kind,
+            "object_pk": str(document.pk),
+            "title": title,
+            "body": body,
+            "url": document.url,
+            "audience": document.audience,
+            "service_areas": list(dict.fromkeys(document.service_areas)),
+            "organisation": document.organisation or None,
+            "date": document.date.isoformat() if document.date else None,
+            "year": document.date.year if document.date else None,
+            "spell": f"{title}\n{body[:50_000]}",
+        }
+
+    def _bulk(self, actions: list[dict], refresh) -> None:
+        from elasticsearch import helpers
+
+        if actions:
+            self._guard(helpers.bulk, self.client, actions, chunk_size=BULK_CHUNK, refresh=refresh, raise_on_error=False)
+
+    # --- writing -------------------------------------------------------------------------------
+    def index_documents(self, documents: Iterable[SearchDocument]) -> int:
+        documents = list(documents)
+        targets = self.ensure_index()
+        self._bulk(
+            [{"_op_type": "index", "_index": target, "_id": d.key, "_source": self._source(d)} for target in targets for d in documents],
+            self.refresh,
+        )
+        return len(documents)
+
+    def delete_documents(self, keys: Iterable[str]) -> int:
+        keys = list(keys)
+        targets = self.ensure_index()
+        self._bulk([{"_op_type": "delete", "_index": target, "_id": key} for target in targets for key in keys], self.refresh)
+        return len(keys)
+
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        """Build a new index beside the live one, fill it, then swap the alias in one atomic step."""
+        from elasticsearch import helpers
+
+        self.ensure_index()
+        name = self._new_index_name()
+        self._create_index(name)
+        done = 0
+        actions = ({"_op_type": "index", "_index": name, "_id": d.key, "_source": self._source(d)} for d in documents)
+        try:
+            for ok, _item in self._guard(helpers.streaming_bulk, self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False):
+                done += 1
+                if progress and done % BULK_CHUNK == 0:
+                    progress(done, None)
+            if progress:
+                progress(done, None)
+            self._guard(self.client.indices.refresh, index=name)
+        except Exception:
+            self._guard(self.client.indices.delete, index=name, ignore_unavailable=True)
+            raise
+        old = self._aliased_indices()
+        self._guard(
+            self.client.indices.update_aliases,
+            actions=[*({"remove": {"index": index, "alias": self.alias}} for index in old), {"add": {"index": name, "alias": self.alias}}],
+        )
+        for index in self._concrete_indices():
+            if index != name:
+                self._guard(self.client.indices.delete, index=index, ignore_unavailable=True)
+        return done
+
+    def clear(self) -> None:
+        for index in self._concrete_indices():
+            self._guard(self.client.indices.delete, index=index, ignore_unavailable=True)
+        self.ensure_index()
+
+    # --- reading -------------------------------------------------------------------------------
+    def _filters(self, audiences: list[str], filters: dict[str, str]) -> list:
+        from elasticsearch_dsl import Q
+
+        clauses = [Q("terms", audience=audiences)]
+        for facet, field in FACET_FIELDS.items():
+            value = filters.get(facet)
+            if value:
+                if facet == "year":
+                    try:
+                        value = int(value)
+                    except ValueError:
+                        value = -1
+                clauses.append(Q("term", **{field: value}))
+        return clauses
+
+    @staticmethod
+    def _text_query(clauses) -> list:
+        from elasticsearch_dsl import Q
+
+        return [
+            Q("bool", should=[Q("multi_match", query=" ".join(alt), fields=FIELDS, type="phrase") for alt in alternatives], minimum_should_match=1)
+            for alternatives in clauses
+        ]
+
+    def _search(self):
+        from elasticsearch_dsl import Search
+
+        return Search(using=self.client, index=self.alias)
+
+    def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
+               page: int = 1, page_size: int = 10) -> SearchResults:
+        from elasticsearch_dsl import A, Q, SF
+
+        audiences = visible_audiences(viewer_audience)
+        filters = {name: value for name, value in (filters or {}).items() if value}
+        page = max(1, page)
+        results = SearchResults(query=query, hits=[], total=0, page=page, page_size=page_size, backend=self.name)
+        clauses = parse_query(query)
+        if not clauses:
+            return results
+        self.ensure_index()
+        matched = Q("bool", must=self._text_query(clauses), filter=self._filters(audiences, filters))
+        # Recency: a gentle boost (at most half as much again) that fades over about five years.
+        scored = Q(
+            "function_score", query=matched, score_mode="sum", boost_mode="multiply",
+            functions=[SF({"weight": 1}), SF("gauss", date={"origin": "now", "scale": "1825d", "offset": "30d", "decay": 0.5}, weight=0.5)],
+        )
+        search = self._search().query(scored).extra(track_total_hits=True).source(excludes=["body", "spell"])
+        search = search.highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END], fragment_size=160, number_of_fragments=2)
+        search = search.highlight("body", "title")
+        for facet, field in FACET_FIELDS.items():
+            search.aggs.bucket(facet, A("terms", field=field, size=FACET_LIMIT))
+        search = search[(page - 1) * page_size: page * page_size]
+        response = self._guard(search.execute)
+        results.total = response.hits.total.value
+        for hit in response:
+            source = hit.to_dict()
+            highlight = getattr(hit.meta, "highlight", None)
+            fragments = list(getattr(highlight, "body", []) or []) if highlight else []
+            html = " … ".join(marked_to_html(fragment) for fragment in fragments) if fragments else plain_excerpt(self._opening(hit.meta.id))
+            date = source.get("date")
+            results.hits.append(SearchHit(
+                key=hit.meta.id, kind=source["kind"], pk=source["object_pk"], title=source["title"], url=source["url"],
+                highlight=html, date=_parse_date(date), organisation=source.get("organisation") or "",
+                service_areas=tuple(source.get("service_areas") or ()), score=hit.meta.score or 0.0,
+            ))
+        aggregations = response.aggregations.to_dict() if hasattr(response, "aggregations") else {}
+        for facet in FACET_FIELDS:
+            buckets = aggregations.get(facet, {}).get("buckets", [])
+            ordered = sorted(buckets, key=lambda b: -int(b["key"])) if facet == "year" else buckets
+            results.facets[facet] = [FacetCount(str(b["key"]), b["doc_count"]) for b in ordered]
+        if not results.total:
+            results.suggestion = self._suggest(query, audiences)
+        return results
+
+    def _opening(self, key: str) -> str:
+        """The start of a document's body, when the match was in the title only."""
+        found = self._guard(self.client.search, index=self.alias, query={"ids": {"values": [key]}},
+                            source={"includes": ["body"]}, size=1)
+        hits = found["hits"]["hits"]
+        return (hits[0]["_source"].get("body") or "")[:400] if hits else ""
+
+    def _suggest(self, query: str, audiences: list[str]) -> str | None:
+        terms = plain_terms(query)
+        if not terms:
+            return None
+        search = self._search().extra(size=0)
+        for n, term in enumerate(terms):
+            search = search.suggest(f"t{n}", term, term={"field": "spell", "suggest_mode": "missing", "size": 1, "min_word_length": 4})
+        response = self._guard(search.execute)
+        suggested = response.to_dict().get("suggest", {})
+        replacements: dict[str, str] = {}
+        for n, term in enumerate(terms):
+            for entry in suggested.get(f"t{n}", []):
+                if entry.get("options"):
+                    replacements[term] = entry["options"][0]["text"]
+        if not replacements:
+            return None
+        suggestion = " ".join(replacements.get(word, word) for word in words(query))
+        if suggestion == " ".join(words(query)):
+            return None
+        from elasticsearch_dsl import Q
+
+        count = self._search().query(Q("bool", must=self._text_query(parse_query(suggestion)), filter=self._filters(audiences, {})))
+        return suggestion if self._guard(count.count) else None
 
     def check_health(self) -> None:
-        if not self.client.ping():
-            raise SearchUnavailable(f"Elasticsearch at {settings.ELASTICSEARCH_URL} did not answer")
+        try:
+            health = self._guard(self.client.cluster.health)
+        except SearchUnavailable:
+            raise
+        except Exception as error:
+            raise SearchUnavailable(f"Elasticsearch at {self.url} did not answer: {error}") from error
+        if health.get("status") == "red":
+            raise SearchUnavailable(f"Elasticsearch at {self.url} reports status red")
+
+
+def _parse_date(value) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,0 +1,52 @@
+"""The Elasticsearch mapping of a search document (elasticsearch-dsl).
+
+Text is analysed in English (stemming: "services" finds "service"); the
+search analyzer adds the NHS synonym list (``search.analysis.SYNONYMS``).
+``*.plain`` sub-fields and ``spell`` keep unstemmed words for the "did you
+mean" suggester.  The portal reads and writes through an alias
+(``<SEARCH_INDEX_PREFIX>-content``); each rebuild makes a new concrete index
+``<alias>-<timestamp>`` and swaps the alias to it.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from elasticsearch_dsl import Date, Document, Integer, Keyword, Text, analyzer, token_filter
+
+from search.analysis import SYNONYMS
+
+nhs_synonyms = token_filter(
+    "nhs_synonyms", type="synonym_graph", lenient=True, synonyms=[", ".join(group) for group in SYNONYMS]
+)
+english_stemmer = token_filter("portal_english_stemmer", type="stemmer", language="english")
+
+english = analyzer("portal_english", tokenizer="standard", filter=["lowercase", english_stemmer])
+english_search = analyzer("portal_english_search", tokenizer="standard", filter=["lowercase", nhs_synonyms, english_stemmer])
+plain = analyzer("portal_plain", tokenizer="standard", filter=["lowercase"])
+
+
+def _text() -> Text:
+    return Text(analyzer=english, search_analyzer=english_search, fields={"plain": Text(analyzer=plain)})
+
+
+class PortalDocument(Document):
+    """One :class:`search.registry.SearchDocument` as Elasticsearch stores it; ``_id`` is its key."""
+
+    kind = Keyword()
+    object_pk = Keyword()
+    title = _text()
+    body = _text()
+    url = Keyword(index=False)
+    audience = Keyword()
+    service_areas = Keyword(multi=True)
+    organisation = Keyword()
+    date = Date()
+    year = Integer()
+    spell = Text(analyzer=plain)
+
+    class Index:
+        name = "pbc-content"  # replaced by alias_name() at run time
+        settings = {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": 10_000}
+
+
+def alias_name() -> str:
+    return f"{getattr(settings, 'SEARCH_INDEX_PREFIX', 'pbc')}-content"

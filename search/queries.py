@@ -1,0 +1,108 @@
+"""Queries the search page runs: the only place views reach a search engine.
+
+``run_search`` asks the configured backend and, when Elasticsearch cannot be
+reached, falls back to the embedded backend (kept up to date alongside it),
+saying so in the results.  What a viewer may see is decided here, from who
+they are, and passed to the backend as an audience it filters on inside the
+query.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+from portal.permissions import is_member
+from search.backends import get_backend
+from search.backends.base import FACETS, SearchResults, SearchUnavailable
+from search.registry import MEMBERS, PUBLIC, registered
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 10
+MAX_PAGE = 100
+
+FACET_TITLES = {"kind": "Type", "service_area": "Service area", "organisation": "Organisation", "year": "Year"}
+KIND_LABELS = {
+    "case_study": "Case studies", "matrix_entry": "Re-design matrix", "template": "Templates", "thread": "Forum threads",
+    "reply": "Forum replies", "document": "Documents", "event": "Events", "guidance": "Guidance", "member": "People",
+    "organisation": "Organisations", "page": "Pages",
+}
+
+
+class SearchDown(Exception):
+    """Neither the configured engine nor the embedded fallback could answer."""
+
+    user_message = "Search is not working at the moment. Please try again in a few minutes."
+
+
+def viewer_audience(user) -> str:
+    """Approved members see members' content; everyone else sees public content only."""
+    return MEMBERS if is_member(user) else PUBLIC
+
+
+def kind_label(kind: str) -> str:
+    searchable = registered().get(kind)
+    return getattr(searchable, "label", None) or KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
+
+def safe_highlight(fragment: str) -> SafeString:
+    """Backends already escape and mark; nh3 makes sure nothing but <mark> can ever reach the page."""
+    return mark_safe(nh3.clean(fragment, tags={"mark"}, attributes={}))  # noqa: S308 - sanitised on this line
+
+
+def run_search(query: str, user, filters: dict[str, str] | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResults:
+    """Search for ``user``; fall back to the embedded backend if Elasticsearch is down; raise SearchDown if both are."""
+    from search.backends.database import DatabaseBackend
+
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    filters = {name: str(value)[:200] for name, value in (filters or {}).items() if name in FACETS and value}
+    page = min(max(1, page), MAX_PAGE)
+    audience = viewer_audience(user)
+    backend = get_backend()
+    try:
+        return backend.search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size)
+    except SearchUnavailable:
+        if isinstance(backend, DatabaseBackend):
+            logger.exception("search: the embedded backend failed")
+            raise SearchDown from None
+        logger.warning("search: %s is unreachable, answering from the embedded backend", backend.name, exc_info=True)
+    try:
+        results = DatabaseBackend().search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size)
+    except Exception:
+        logger.exception("search: the embedded fallback failed too")
+        raise SearchDown from None
+    results.degraded = True
+    return results
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+def facet_links(results: SearchResults, params: dict[str, str]) -> list[dict]:
+    """For each facet, links that add (or, when selected, remove) that filter; counts come from the backend."""
+    from urllib.parse import urlencode
+
+    groups = []
+    for name in FACETS:
+        links = []
+        for value_count in results.facets.get(name, []):
+            selected = params.get(name) == value_count.value
+            new = {k: v for k, v in params.items() if v and k != "page"}
+            if selected:
+                new.pop(name, None)
+            else:
+                new[name] = value_count.value
+            label = kind_label(value_count.value) if name == "kind" else value_count.value
+            links.append(FacetLink(label, value_count.count, "?" + urlencode(new), selected))
+        if links:
+            groups.append({"name": name, "title": FACET_TITLES[name], "links": links})
+    return groups

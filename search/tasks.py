@@ -1,0 +1,38 @@
+"""Background work for search: keep the index in step with the content, extract document text.
+
+Run inline by the ImmediateBackend in the embedded mode, by a worker in
+production.  A task that cannot reach the engine logs and gives up; the next
+save or a rebuild (``manage.py rebuild_search_index``) puts it right.
+"""
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def index_search_entry(kind: str, pk: str) -> str:
+    """Write the current state of one object to the search index (or drop it if it may no longer be found)."""
+    from search.services import refresh_entry
+
+    return refresh_entry(kind, pk)
+
+
+@task()
+def remove_search_entry(kind: str, pk: str) -> str:
+    """Remove one object from the search index."""
+    from search.services import delete_entry
+
+    delete_entry(f"{kind}:{pk}")
+    return "removed"
+
+
+@task()
+def extract_document_text(document_id: int) -> str:
+    """Extract an uploaded document's text (bounded, in a subprocess), store it and index the document."""
+    from search.services import extract_and_index_document
+
+    return extract_and_index_document(document_id)

@@ -1,0 +1,108 @@
+"""Fixtures for the search contract suite: each backend, and documents built from the seeds.
+
+The Elasticsearch backend runs against a real in-memory search server
+(the ``osmem-server`` package) through :mod:`tests.search.relay`, which
+fixes the two headers the ES 8 client and that server disagree on.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from search.registry import MEMBERS, PUBLIC, SearchDocument
+
+SEEDS = Path("/work/shared/seeds")
+BACKENDS = ["database", "elasticsearch"]
+
+
+@pytest.fixture(scope="session")
+def search_server():
+    """One osmem-server for the session (writable: indices are made per test under a unique prefix)."""
+    from osmem_server import OsmemServer
+
+    from tests.search.relay import Relay
+
+    server = OsmemServer.start(japanese=False, freeze=False)
+    try:
+        with Relay(server.url) as relay:
+            yield relay
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def elasticsearch_settings(settings, search_server):
+    """Point the portal at the relayed server, with an index prefix of this test's own."""
+    settings.SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"
+    settings.ELASTICSEARCH_URL = search_server.url
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    settings.SEARCH_ES_REFRESH = "true"
+    yield search_server
+    from search.backends import get_backend
+
+    backend = get_backend()
+    for index in backend._concrete_indices():
+        backend.client.indices.delete(index=index, ignore_unavailable=True)
+
+
+@pytest.fixture
+def database_settings(settings):
+    settings.SEARCH_BACKEND = "search.backends.database.DatabaseBackend"
+    settings.ELASTICSEARCH_URL = None
+    return settings
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, db):
+    """The backend under test, empty."""
+    from search.backends import get_backend
+
+    request.getfixturevalue(f"{request.param}_settings")
+    engine = get_backend()
+    assert engine.name == request.param
+    engine.clear()
+    return engine
+
+
+def make_document(pk, title, body, *, kind="case_study", audience=PUBLIC, areas=(), organisation="", date=None, url=None):
+    return SearchDocument(
+        kind=kind, pk=str(pk), title=title, body=body, url=url or f"/{kind}/{pk}/", audience=audience,
+        service_areas=tuple(areas), organisation=organisation,
+        date=date or datetime(2008, 4, 10, tzinfo=timezone.utc),
+    )
+
+
+def seed_documents() -> list[SearchDocument]:
+    """The seed texts cut into sections of a few paragraphs, each a document ("seed:<file number>-<n>")."""
+    documents = []
+    kinds = ["guidance", "case_study", "document", "guidance", "document"]
+    for number, path in enumerate(sorted(SEEDS.glob("*.txt"))):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = [line.strip(" *#") for line in text.splitlines() if line.strip(" *#")]
+        title = lines[0][:120]
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        sections, current = [], ""
+        for paragraph in paragraphs:
+            current = f"{current}\n\n{paragraph}" if current else paragraph
+            if len(current) > 2500:
+                sections.append(current)
+                current = ""
+        if current:
+            sections.append(current)
+        for n, section in enumerate(sections):
+            documents.append(make_document(
+                f"{path.name[:3]}-{n}", f"{title} (part {n + 1})", section, kind=kinds[number % len(kinds)],
+                audience=PUBLIC if number % 2 == 0 else MEMBERS, date=datetime(2005 + number, 6, 1, tzinfo=timezone.utc),
+                organisation=["NHS East of England", "North East Essex PCT"][number % 2],
+            ))
+    return documents
+
+
+@pytest.fixture
+def seeded(backend):
+    backend.index_documents(seed_documents())
+    return backend

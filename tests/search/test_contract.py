@@ -1,0 +1,266 @@
+"""The contract every search backend passes: embedded (SQLite or PostgreSQL) and Elasticsearch (osmem)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from search.registry import MEMBERS, PUBLIC
+from tests.search.conftest import make_document, seed_documents
+
+
+def keys(results):
+    return [hit.key for hit in results.hits]
+
+
+def facet(results, name):
+    return {f.value: f.count for f in results.facets.get(name, [])}
+
+
+def test_stemming_services_finds_service(backend):
+    backend.index_documents([make_document(1, "Community dermatology service", "A nurse-led service in Colchester.")])
+
+    assert keys(backend.search("services")) == ["case_study:1"]
+
+
+def test_stemming_plural_document_found_by_singular(backend):
+    backend.index_documents([make_document(1, "Pathways", "Referral pathways for diabetes patients.")])
+
+    assert keys(backend.search("pathway patient")) == ["case_study:1"]
+
+
+def test_synonym_msk_finds_musculoskeletal(backend):
+    backend.index_documents([make_document(1, "Back pain", "A musculoskeletal assessment clinic.")])
+
+    assert keys(backend.search("MSK")) == ["case_study:1"]
+
+
+def test_synonym_expands_abbreviation_from_phrase(backend):
+    backend.index_documents([make_document(1, "COPD in the community", "Respiratory nurses visit at home.")])
+
+    assert keys(backend.search("chronic obstructive pulmonary disease")) == ["case_study:1"]
+
+
+def test_synonym_pbc_finds_practice_based_commissioning(backend):
+    backend.index_documents([
+        make_document(1, "Briefing", "Practice based commissioning gives practices indicative budgets."),
+        make_document(2, "Minutes", "Nothing about it here."),
+    ])
+
+    assert keys(backend.search("PbC budgets")) == ["case_study:1"]
+
+
+def test_synonym_a_and_e_finds_accident_and_emergency(backend):
+    backend.index_documents([make_document(1, "Urgent care", "Fewer attendances at accident and emergency departments.")])
+
+    assert keys(backend.search("A&E attendances")) == ["case_study:1"]
+
+
+def test_highlight_marks_matched_words(backend):
+    backend.index_documents([make_document(1, "Plan", "The dermatology business case was approved by the PCT board.")])
+
+    highlight = backend.search("dermatology").hits[0].highlight
+
+    assert "<mark>dermatology</mark>" in highlight
+
+
+def test_highlight_escapes_markup_in_the_text(backend):
+    backend.index_documents([make_document(1, "Plan", "Dermatology <script>alert(1)</script> & <b>budgets</b>")])
+
+    highlight = backend.search("dermatology").hits[0].highlight
+
+    assert "<script>" not in highlight and "<b>" not in highlight
+    assert highlight.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_facets_count_kind_service_area_organisation_and_year(backend):
+    backend.index_documents([
+        make_document(1, "Diabetes clinic", "diabetes", kind="case_study", areas=["Diabetes"], organisation="Tendring Cluster",
+                      date=datetime(2007, 5, 1, tzinfo=timezone.utc)),
+        make_document(2, "Diabetes education", "diabetes", kind="event", areas=["Diabetes", "Prescribing"], organisation="Tendring Cluster",
+                      date=datetime(2008, 5, 1, tzinfo=timezone.utc)),
+        make_document(3, "Diabetes guidance", "diabetes", kind="guidance", areas=["Prescribing"], organisation="NHS East of England",
+                      date=datetime(2008, 7, 1, tzinfo=timezone.utc)),
+    ])
+
+    results = backend.search("diabetes")
+
+    assert results.total == 3
+    assert facet(results, "kind") == {"case_study": 1, "event": 1, "guidance": 1}
+    assert facet(results, "service_area") == {"Diabetes": 2, "Prescribing": 2}
+    assert facet(results, "organisation") == {"Tendring Cluster": 2, "NHS East of England": 1}
+    assert facet(results, "year") == {"2008": 2, "2007": 1}
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({"kind": "event"}, ["event:2"]),
+    ({"service_area": "Prescribing"}, ["event:2", "guidance:3"]),
+    ({"organisation": "NHS East of England"}, ["guidance:3"]),
+    ({"year": "2007"}, ["case_study:1"]),
+])
+def test_filters_narrow_results_by_facet(backend, filters, expected):
+    backend.index_documents([
+        make_document(1, "Diabetes clinic", "diabetes", kind="case_study", areas=["Diabetes"], organisation="Tendring Cluster",
+                      date=datetime(2007, 5, 1, tzinfo=timezone.utc)),
+        make_document(2, "Diabetes education", "diabetes", kind="event", areas=["Diabetes", "Prescribing"], organisation="Tendring Cluster",
+                      date=datetime(2008, 5, 1, tzinfo=timezone.utc)),
+        make_document(3, "Diabetes guidance", "diabetes", kind="guidance", areas=["Prescribing"], organisation="NHS East of England",
+                      date=datetime(2008, 7, 1, tzinfo=timezone.utc)),
+    ])
+
+    assert sorted(keys(backend.search("diabetes", filters=filters))) == expected
+
+
+def _public_and_members(backend):
+    backend.index_documents([
+        make_document(1, "Public dermatology leaflet", "Dermatology clinics open to all.", kind="guidance", areas=["Dermatology"],
+                      organisation="NHS East of England"),
+        make_document(2, "Members dermatology business case", "Dermatology budget figures for members, with tariff savings.",
+                      kind="case_study", audience=MEMBERS, areas=["Dermatology", "Prescribing"], organisation="Tendring Cluster",
+                      date=datetime(2006, 1, 1, tzinfo=timezone.utc)),
+    ])
+
+
+def test_anonymous_sees_public_documents_only(backend):
+    _public_and_members(backend)
+
+    results = backend.search("dermatology", viewer_audience=PUBLIC)
+
+    assert keys(results) == ["guidance:1"]
+    assert results.total == 1
+
+
+def test_member_sees_members_documents_too(backend):
+    _public_and_members(backend)
+
+    assert sorted(keys(backend.search("dermatology", viewer_audience=MEMBERS))) == ["case_study:2", "guidance:1"]
+
+
+def test_facet_counts_do_not_count_hidden_documents(backend):
+    _public_and_members(backend)
+
+    results = backend.search("dermatology", viewer_audience=PUBLIC)
+
+    assert facet(results, "kind") == {"guidance": 1}
+    assert facet(results, "service_area") == {"Dermatology": 1}
+    assert facet(results, "organisation") == {"NHS East of England": 1}
+    assert "2006" not in facet(results, "year")
+
+
+def test_members_only_words_find_nothing_for_anonymous(backend):
+    _public_and_members(backend)
+
+    results = backend.search("tariff savings", viewer_audience=PUBLIC)
+
+    assert results.total == 0 and results.hits == [] and all(not counts for counts in results.facets.values())
+
+
+def test_suggestion_never_offers_members_only_words_to_anonymous(backend):
+    _public_and_members(backend)
+
+    assert backend.search("tarif", viewer_audience=PUBLIC).suggestion is None
+    assert backend.search("tarif", viewer_audience=MEMBERS).suggestion == "tariff"
+
+
+def test_did_you_mean_corrects_a_misspelling(backend):
+    backend.index_documents([make_document(1, "Dermatology", "A community dermatology service business case.")])
+
+    results = backend.search("dermatolgy")
+
+    assert results.total == 0
+    assert results.suggestion == "dermatology"
+
+
+def test_no_suggestion_when_results_are_found(backend):
+    backend.index_documents([make_document(1, "Dermatology", "A community dermatology service.")])
+
+    assert backend.search("dermatology").suggestion is None
+
+
+def test_deleted_document_is_no_longer_found(backend):
+    backend.index_documents([make_document(1, "Dermatology", "skin"), make_document(2, "Dermatology too", "skin")])
+
+    backend.delete_documents(["case_study:1", "case_study:999"])
+
+    assert keys(backend.search("dermatology")) == ["case_study:2"]
+
+
+def test_reindexing_a_document_replaces_it(backend):
+    backend.index_documents([make_document(1, "Dermatology", "skin clinic")])
+    backend.index_documents([make_document(1, "Diabetes", "foot clinic", audience=MEMBERS)])
+
+    assert backend.search("dermatology", viewer_audience=MEMBERS).total == 0
+    assert keys(backend.search("diabetes", viewer_audience=MEMBERS)) == ["case_study:1"]
+    assert backend.search("diabetes", viewer_audience=PUBLIC).total == 0
+
+
+def test_pagination_returns_each_page_once(backend):
+    backend.index_documents([make_document(n, f"Clinic {n}", "prescribing clinic") for n in range(1, 8)])
+
+    pages = [backend.search("clinic", page=page, page_size=3) for page in (1, 2, 3)]
+
+    assert [len(p.hits) for p in pages] == [3, 3, 1]
+    assert len({key for p in pages for key in keys(p)}) == 7
+    assert pages[0].total == 7 and pages[0].page_count == 3
+
+
+def test_recent_document_ranks_above_an_older_equal_one(backend):
+    backend.index_documents([
+        make_document(1, "Referral guidance", "referral guidance", date=datetime(2001, 1, 1, tzinfo=timezone.utc)),
+        make_document(2, "Referral guidance", "referral guidance", date=datetime.now(timezone.utc)),
+    ])
+
+    assert keys(backend.search("referral")) == ["case_study:2", "case_study:1"]
+
+
+def test_title_match_ranks_above_body_match(backend):
+    backend.index_documents([
+        make_document(1, "Minutes of the board", "The board discussed a prescribing incentive scheme at length."),
+        make_document(2, "Prescribing incentive scheme", "Terms for practices."),
+    ])
+
+    assert keys(backend.search("prescribing incentive"))[0] == "case_study:2"
+
+
+def test_rebuild_keeps_answering_while_it_runs_and_drops_stale_documents(backend):
+    backend.index_documents([make_document("old", "Dermatology (old)", "dermatology"), make_document(1, "Dermatology", "dermatology")])
+    seen_during_rebuild = []
+
+    def progress(done, total):
+        seen_during_rebuild.append(backend.search("dermatology").total)
+
+    fresh = [make_document(1, "Dermatology", "dermatology")] + [make_document(n, f"Filler {n}", "filler") for n in range(2, 1200)]
+    written = backend.rebuild(iter(fresh), progress)
+
+    assert written == len(fresh)
+    assert seen_during_rebuild and all(total >= 1 for total in seen_during_rebuild)
+    assert keys(backend.search("dermatology")) == ["case_study:1"]
+    assert backend.search("filler").total == len(fresh) - 1
+
+
+def test_empty_query_returns_nothing(backend):
+    backend.index_documents([make_document(1, "Dermatology", "skin")])
+
+    results = backend.search("  the  ")
+
+    assert results.total == 0 and results.hits == []
+
+
+def test_check_health_passes_when_the_engine_answers(backend):
+    backend.check_health()
+
+
+@pytest.mark.parametrize(("query", "expected_seed"), [
+    ("dermatology business case", "004"),
+    ("freed up resources", "004"),
+    ("MSK triage", "004"),
+    ("world class commissioning", "002"),
+    ("local authority care services", "003"),
+    ("GPwSI community services", "000"),
+    ("LMC briefing note for practices", "000"),
+])
+def test_judged_query_puts_the_right_seed_first(seeded, query, expected_seed):
+    results = seeded.search(query, viewer_audience=MEMBERS)
+
+    assert results.hits, f"nothing found for {query!r}"
+    assert results.hits[0].pk.startswith(expected_seed), [(h.key, round(h.score, 3)) for h in results.hits[:5]]

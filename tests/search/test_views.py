@@ -1,0 +1,126 @@
+"""The search page: permissions, highlights, facets, did-you-mean, and an engine that is down."""
+from __future__ import annotations
+
+import pytest
+
+from search.registry import MEMBERS
+from tests.search.conftest import make_document
+
+
+@pytest.fixture
+def indexed(database_settings, db):
+    from search.backends import get_backend
+
+    backend = get_backend()
+    backend.clear()
+    backend.index_documents([
+        make_document(1, "Community dermatology service", "A dermatology business case <script>alert(1)</script>.",
+                      kind="case_study", areas=["Dermatology"], organisation="Tendring Cluster"),
+        make_document(2, "Dermatology tariff figures", "Members-only dermatology budget figures.", kind="template",
+                      audience=MEMBERS, areas=["Dermatology"], organisation="Colchester Town Cluster"),
+    ])
+    return backend
+
+
+def test_anonymous_visitor_sees_public_results_only(client, indexed):
+    response = client.get("/search/", {"q": "dermatology"})
+
+    assert response.status_code == 200
+    assert b"Community dermatology service" in response.content
+    assert b"tariff figures" not in response.content
+    assert b"Colchester Town Cluster" not in response.content  # not even as a facet
+
+
+def test_member_sees_members_results(client_for, member, indexed):
+    response = client_for(member).get("/search/", {"q": "dermatology"})
+
+    assert b"Community dermatology service" in response.content
+    assert b"Dermatology tariff figures" in response.content
+
+
+def test_highlights_are_marked_and_markup_is_escaped(client, indexed):
+    response = client.get("/search/", {"q": "business case"})
+
+    content = response.content.decode()
+    assert "<mark>business case</mark>" in content
+    assert "<script>alert(1)</script>" not in content
+
+
+def test_facet_links_filter_results(client_for, member, indexed):
+    client = client_for(member)
+    page = client.get("/search/", {"q": "dermatology"}).content.decode()
+    assert "?q=dermatology&amp;kind=template" in page
+
+    response = client.get("/search/", {"q": "dermatology", "kind": "template"})
+
+    assert b"Dermatology tariff figures" in response.content
+    assert b"Community dermatology service" not in response.content
+    assert b"Remove filter: Templates" in response.content
+
+
+def test_misspelling_offers_did_you_mean(client, indexed):
+    response = client.get("/search/", {"q": "dermatolgy"})
+
+    assert b"Did you mean" in response.content
+    assert b'href="?q=dermatology"' in response.content
+
+
+def test_pagination_links_to_next_page(client, database_settings, db):
+    from search.backends import get_backend
+
+    backend = get_backend()
+    backend.clear()
+    backend.index_documents([make_document(n, f"Clinic {n}", "prescribing clinic") for n in range(1, 15)])
+
+    first = client.get("/search/", {"q": "clinic"}).content.decode()
+    second = client.get("/search/", {"q": "clinic", "page": "2"}).content.decode()
+
+    assert "page=2" in first and "Page 2" in first
+    assert "page 2 of 2" in second and second.count('search-result"') == 4
+
+
+def test_blank_query_shows_the_search_form(client, db):
+    response = client.get("/search/")
+
+    assert response.status_code == 200
+    assert b'name="q"' in response.content
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_results_page_query_count_does_not_grow_with_results(client, database_settings, db, django_assert_max_num_queries, size):
+    from search.backends import get_backend
+
+    backend = get_backend()
+    backend.clear()
+    backend.index_documents([make_document(n, f"Clinic {n}", "prescribing clinic", areas=["Prescribing"]) for n in range(size)])
+
+    with django_assert_max_num_queries(12):
+        response = client.get("/search/", {"q": "clinic"})
+
+    assert response.status_code == 200
+
+
+def test_unreachable_elasticsearch_falls_back_to_the_embedded_backend(client, settings, indexed):
+    settings.SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+
+    response = client.get("/search/", {"q": "dermatology"})
+
+    assert response.status_code == 200
+    assert b"simpler built-in search" in response.content
+    assert b"Community dermatology service" in response.content
+
+
+def test_paused_elasticsearch_falls_back_too(client, elasticsearch_settings, db):
+    from search.backends.database import DatabaseBackend
+
+    DatabaseBackend().clear()
+    DatabaseBackend().index_documents([make_document(1, "Community dermatology service", "dermatology")])
+    elasticsearch_settings.paused.set()
+    try:
+        response = client.get("/search/", {"q": "dermatology"})
+    finally:
+        elasticsearch_settings.paused.clear()
+
+    assert response.status_code == 200
+    assert b"simpler built-in search" in response.content

@@ -238,3 +238,12 @@ def test_email_addresses_are_unique_regardless_of_case(client, region, member):
 
     assert get_user_model().objects.filter(email__iexact=member.user.email).count() == 1
     assert response.status_code in (200, 302)
+
+
+def test_sign_out_ends_the_session(client_for, member):
+    client = client_for(member)
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session

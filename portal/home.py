@@ -24,25 +24,26 @@ class HomeSection:
     title: str
     more_url: str
     empty_text: str
+    more_label: str
     items: list[HomeItem] = field(default_factory=list)
 
 
 SECTIONS = [
-    ("guidance", "Latest guidance", "/guidance/", "portal.guidance_home", "No guidance has been published yet."),
-    ("events", "Upcoming events", "/events/", "events.home", "No events are planned at the moment."),
-    ("questions", "Recent questions", "/forum/", "forum.home", "No questions have been asked yet."),
-    ("case_studies", "Newest case studies", "/redesign/case-studies/", "redesign.home", "No case studies have been shared yet."),
+    ("guidance", "Latest guidance", "/guidance/", "portal.guidance_home", "No guidance has been published yet.", "All guidance"),
+    ("events", "Upcoming events", "/events/", "events.home", "No events are planned at the moment.", "All events"),
+    ("questions", "Recent questions", "/forum/", "forum.home", "No questions have been asked yet.", "All message boards"),
+    ("case_studies", "Newest case studies", "/redesign/case-studies/", "redesign.home", "No case studies have been shared yet.", "All case studies"),
 ]
 
 
 def home_sections(user, limit: int = 4) -> list[HomeSection]:
     sections = []
-    for key, title, url, module_name, empty_text in SECTIONS:
+    for key, title, url, module_name, empty_text, more_label in SECTIONS:
         try:
             module = import_module(module_name)
         except ModuleNotFoundError:
             items: list[HomeItem] = []
         else:
             items = list(module.home_items(user, limit))
-        sections.append(HomeSection(key, title, url, empty_text, items))
+        sections.append(HomeSection(key, title, url, empty_text, more_label, items))
     return sections

@@ -117,21 +117,18 @@ def extract_and_index_document(document_id: int) -> str:
     """
     from wagtail.documents import get_document_model
 
-    from search.extraction import extract_file
     from search.models import DocumentText
 
     document = get_document_model().objects.filter(pk=document_id).first()
     if document is None:
         return "gone"
     try:
-        with document.file.open("rb") as handle:
-            path = getattr(handle, "name", None)
-            result = extract_file(document.file.path if hasattr(document.file, "path") else path, document.filename)
+        result = _extract_stored_file(document.file, document.filename)
     except Exception as error:  # storage trouble: record it, never crash the worker
         logger.exception("search: could not read document %s", document_id)
-        from search.extraction import ExtractionResult
+        from search.extraction import FAILED, ExtractionResult
 
-        result = ExtractionResult(text="", ok=False, reason=f"The file could not be read ({type(error).__name__}).")
+        result = ExtractionResult(text="", ok=False, reason=f"{FAILED}: the stored file could not be opened ({type(error).__name__}).")
     DocumentText.objects.update_or_create(
         document=document,
         defaults={
@@ -145,3 +142,19 @@ def extract_and_index_document(document_id: int) -> str:
     )
     refresh_entry("document", str(document.pk))
     return "extracted" if result.ok else "failed"
+
+
+def _extract_stored_file(field_file, filename: str):
+    """Extract from local storage in place, or from a temporary copy for remote storage (S3)."""
+    import tempfile
+
+    from search.extraction import extract_file
+
+    try:
+        return extract_file(field_file.path, filename)
+    except NotImplementedError:  # storage without local paths
+        with field_file.open("rb") as source, tempfile.NamedTemporaryFile(suffix=f"-{filename}") as copy:
+            for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                copy.write(chunk)
+            copy.flush()
+            return extract_file(copy.name, filename)

@@ -1,0 +1,38 @@
+"""Wagtail documents in search: title, tags and the text extracted from the file (search.extraction)."""
+from __future__ import annotations
+
+from wagtail.documents import get_document_model
+
+from search.registry import MEMBERS, PUBLIC, SearchDocument, Searchable, register
+
+
+class DocumentSearchable(Searchable):
+    """A Wagtail document; members-only when its collection (or a parent collection) has a view restriction."""
+
+    kind = "document"
+    label = "Documents"
+    model = get_document_model()
+
+    def queryset(self):
+        return self.model.objects.select_related("collection", "search_text").prefetch_related("tags")
+
+    def to_document(self, obj) -> SearchDocument | None:
+        from wagtail.models import CollectionViewRestriction
+
+        from directory.models import ServiceArea
+
+        text = getattr(obj, "search_text", None)
+        restricted = CollectionViewRestriction.objects.filter(
+            collection__in=obj.collection.get_ancestors(inclusive=True)
+        ).exists()
+        tags = [tag.name for tag in obj.tags.all()]
+        areas = list(ServiceArea.objects.filter(name__in=tags).values_list("name", flat=True)) if tags else []
+        body = text.text if text is not None and text.is_extracted else ""
+        return SearchDocument(
+            kind=self.kind, pk=str(obj.pk), title=obj.title, body=f"{' '.join(tags)}\n{body}".strip(), url=obj.url,
+            audience=MEMBERS if restricted else PUBLIC, service_areas=tuple(areas), date=obj.created_at,
+            extra={"filename": obj.filename, "text_extracted": bool(text and text.is_extracted)},
+        )
+
+
+register(DocumentSearchable())

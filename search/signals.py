@@ -1,0 +1,25 @@
+"""Keep documents' text and search entries current however a document is saved (admin, API, shell)."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.documents import get_document_model
+
+
+def _document_saved(sender, instance, **kwargs) -> None:
+    from search.tasks import extract_document_text
+
+    pk = instance.pk
+    transaction.on_commit(lambda: extract_document_text.enqueue(pk))
+
+
+def _document_deleted(sender, instance, **kwargs) -> None:
+    from search.services import remove_object
+
+    remove_object(instance)
+
+
+def connect() -> None:
+    model = get_document_model()
+    post_save.connect(_document_saved, sender=model, dispatch_uid="search.document_saved")
+    post_delete.connect(_document_deleted, sender=model, dispatch_uid="search.document_deleted")

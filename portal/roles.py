@@ -97,6 +97,11 @@ ROLES: dict[Role, RoleSpec] = {
             "forum.change_board",
             "forum.delete_board",
             "forum.view_board",
+            # guidance: the links library (portal.Link snippet)
+            "portal.add_link",
+            "portal.change_link",
+            "portal.delete_link",
+            "portal.view_link",
         ),
         admin_access=True,
         requires_mfa=True,
@@ -106,7 +111,9 @@ ROLES: dict[Role, RoleSpec] = {
     Role.SHA_EDITOR: RoleSpec(
         Role.SHA_EDITOR,
         "SHA staff who draft and approve guidance and answer escalated questions.",
-        permissions=("wagtailadmin.access_admin",),
+        # No publish_page: guidance goes live only when a second SHA editor approves it
+        # (portal.models.TwoEditorApprovalTask, portal.guidance.GuidancePermissionTester).
+        permissions=("wagtailadmin.access_admin", "portal.add_link", "portal.change_link", "portal.view_link"),
         admin_access=True,
         requires_mfa=True,
         page_permissions=("add_page", "change_page"),

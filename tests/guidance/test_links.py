@@ -1,0 +1,126 @@
+"""The links library check, against a local web server on 127.0.0.1 (never the internet)."""
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from portal.guidance_services import check_links
+from portal.models import Link
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes = {"/ok": 200, "/gone": 404, "/broken": 500, "/no-head": 200}
+
+    def _answer(self, with_body: bool):
+        status = self.routes.get(self.path, 404)
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(b"ok")
+
+    def do_HEAD(self):  # noqa: N802
+        if self.path == "/no-head":
+            self.send_response(405)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self._answer(False)
+
+    def do_GET(self):  # noqa: N802
+        self._answer(True)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _link(url, title="A link"):
+    return Link.objects.create(title=title, url=url, category="dh")
+
+
+def test_broken_link_is_flagged_and_administrators_told(local_site, network_admin):
+    gone = _link(f"{local_site}/gone", "Practical implementation")
+    ok = _link(f"{local_site}/ok", "NICE guidance")
+
+    broken = check_links(timeout=5)
+
+    gone.refresh_from_db()
+    ok.refresh_from_db()
+    assert broken == [gone]
+    assert gone.is_broken and gone.last_status == 404
+    assert not ok.is_broken and ok.last_status == 200
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [network_admin.user.email]
+    assert "Practical implementation" in mail.outbox[0].body
+    assert "NICE guidance" not in mail.outbox[0].body
+
+
+def test_server_error_and_unreachable_sites_count_as_broken(local_site, network_admin):
+    _link(f"{local_site}/broken")
+    unreachable = _link("http://127.0.0.1:9/nothing-listens-here", "Nobody home")
+
+    broken = check_links(timeout=2)
+
+    unreachable.refresh_from_db()
+    assert len(broken) == 2
+    assert unreachable.last_status is None and unreachable.last_error
+
+
+def test_site_refusing_head_is_checked_with_get(local_site, network_admin):
+    link = _link(f"{local_site}/no-head")
+
+    assert check_links(timeout=5) == []
+    link.refresh_from_db()
+    assert link.last_status == 200
+
+
+def test_link_that_stays_broken_is_reported_once(local_site, network_admin):
+    _link(f"{local_site}/gone")
+
+    check_links(timeout=5)
+    check_links(timeout=5)
+
+    assert len(mail.outbox) == 1
+
+
+def test_mended_link_is_cleared(local_site, network_admin):
+    link = _link(f"{local_site}/ok")
+    Link.objects.filter(pk=link.pk).update(is_broken=True)
+
+    check_links(timeout=5)
+
+    link.refresh_from_db()
+    assert not link.is_broken
+    assert mail.outbox == []
+
+
+def test_broken_links_are_marked_on_the_links_page(local_site, guidance_index, network_admin, client):
+    _link(f"{local_site}/gone", "Practical implementation")
+    check_links(timeout=5)
+
+    content = client.get(guidance_index.url + "links/").content.decode()
+
+    assert "May not work at the moment" in content
+
+
+def test_check_links_command(local_site, network_admin, capsys):
+    _link(f"{local_site}/gone")
+
+    call_command("check_links", "--timeout", "5")
+
+    assert "1 newly broken link" in capsys.readouterr().out

@@ -280,3 +280,4 @@ FORM_RENDERER = "portal.forms.NHSFormRenderer"
 
 # --- settings owned by one app each (one line per setting, owner named) --------------------
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.elasticsearch8", "URLS": [ELASTICSEARCH_URL], "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}-wagtail-", "TIMEOUT": 5, "ATOMIC_REBUILD": True}} if ELASTICSEARCH_URL else WAGTAILSEARCH_BACKENDS  # owner: search — Wagtail admin search on Elasticsearch when configured
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "redesign.forms.SafeDocumentForm"  # owner: redesign

@@ -117,7 +117,6 @@ def portal_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():

@@ -17,7 +17,10 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "EMAIL_URL", "PORTAL_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    # Start from the machine's environment without anything that configures the portal or
+    # weakens Django's checks (DJANGO_ALLOW_ASYNC_UNSAFE is a deploy-check warning).
+    ignored = {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "EMAIL_URL", "PORTAL_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     clean.update(env)
     clean["PORTAL_KEY_DIR"] = str(ROOT / "var" / "test-keys")
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)

@@ -3,3 +3,22 @@ from django.apps import AppConfig
 
 class EventsConfig(AppConfig):
     name = "events"
+    verbose_name = "Events and training"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published, page_unpublished
+
+        from events.models import EventPage
+
+        def _index(sender, instance, **kwargs):
+            from search.services import index_object
+
+            index_object(instance)
+
+        def _remove(sender, instance, **kwargs):
+            from search.services import remove_object
+
+            remove_object(instance)
+
+        page_published.connect(_index, sender=EventPage, weak=False, dispatch_uid="events.event.published")
+        page_unpublished.connect(_remove, sender=EventPage, weak=False, dispatch_uid="events.event.unpublished")

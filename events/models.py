@@ -83,12 +83,8 @@ class EventPageQuerySet(PageQuerySet):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
 
-class EventPageManager(PageManager):
-    def get_queryset(self) -> EventPageQuerySet:
-        return EventPageQuerySet(self.model).order_by("path")
-
-    def visible_to(self, user) -> EventPageQuerySet:
-        return self.get_queryset().visible_to(user)
+class EventPageManager(PageManager.from_queryset(EventPageQuerySet)):
+    """Page manager whose querysets have the listing methods above."""
 
 
 class EventPage(Page):

@@ -1,0 +1,26 @@
+"""Upcoming events for the home page: only those the viewer may see, in two queries whatever the number."""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from portal.home import HomeItem
+
+
+def home_items(user, limit: int) -> list[HomeItem]:
+    from events.models import EventPage
+
+    events = EventPage.objects.visible_to(user).upcoming().only(
+        "id", "title", "slug", "url_path", "event_type", "starts_at", "summary", "audience", "live"
+    )[:limit]
+    return [
+        HomeItem(
+            title=event.title,
+            url=event.url or "",
+            meta=" · ".join(filter(None, [
+                timezone.localtime(event.starts_at).strftime("%-d %b %Y, %H:%M") if event.starts_at else "",
+                event.get_event_type_display(),
+            ])),
+            summary=event.summary,
+        )
+        for event in events
+    ]

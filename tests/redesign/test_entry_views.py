@@ -131,3 +131,15 @@ def test_attaching_a_pdf_records_it(client_for, member, make_entry):
     entry = make_entry()
     client_for(member).post(f"/redesign/entries/{entry.pk}/documents/", {"title": "Business case", "file": upload("case.pdf", PDF_BYTES)})
     assert entry.documents.get().document.title == "Business case"
+
+
+def test_entry_attachment_is_not_served_to_anonymous_visitors(client, client_for, member, make_entry):
+    from tests.redesign.conftest import PDF_BYTES, upload
+
+    entry = make_entry()
+    client_for(member).post(f"/redesign/entries/{entry.pk}/documents/", {"title": "Business case", "file": upload("case.pdf", PDF_BYTES)})
+    url = entry.documents.get().document.url
+    assert client.get(url).status_code == 200  # the member, still signed in
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

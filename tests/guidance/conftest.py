@@ -11,13 +11,26 @@ from portal.roles import Role
 
 @pytest.fixture
 def home_page(db):
+    """The site's home page; rebuilt if a transactional test elsewhere flushed the migration's rows."""
     from portal.models import HomePage
 
-    return HomePage.objects.first()
+    home = HomePage.objects.first()
+    if home is None:
+        from django.conf import settings
+        from wagtail.models import Locale, Page, Site
+
+        from portal.roles import sync_roles
+
+        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+        home = root.add_child(instance=HomePage(title="Practice-based commissioning: share what works", slug="home", locale=locale))
+        Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+        sync_roles()
+    return home
 
 
 @pytest.fixture
-def guidance_index(home_page, roles):
+def guidance_index(roles, home_page):
     from portal.guidance_services import ensure_guidance_workflow
     from portal.models import GuidanceIndexPage
 

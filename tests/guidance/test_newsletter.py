@@ -237,13 +237,12 @@ def test_send_newsletter_command_resumes(issue, subscribers, settings, capsys, d
     assert NewsletterDelivery.objects.filter(issue=issue, status="sent").count() == 5
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Needs PostgreSQL: two connections claiming rows at once")
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres_only
 def test_two_workers_sending_at_once_never_duplicate(issue, subscribers):
     import threading
 
-    if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL: concurrent claims of delivery rows")
     rows = [NewsletterDelivery(issue=issue, user=s.user, email=s.user.email) for s in subscribers]
     NewsletterDelivery.objects.bulk_create(rows)
     barrier = threading.Barrier(2)

@@ -20,11 +20,12 @@ from portal.models import (
     HomePage,
     Link,
     NewsletterArchivePage,
+    NewsletterIssuePage,
     NewsletterSubscription,
 )
 
 EDITOR = "sha.editor@pbc-network.nhs.uk"
-SECOND_EDITOR = "sarah.whitlock@pbc-network.nhs.uk"
+ADMIN = "admin@pbc-network.nhs.uk"
 
 
 def _p(*paragraphs: str) -> list[dict]:
@@ -254,3 +255,24 @@ def build(region: dict) -> None:
 
     for member in members.values():
         NewsletterSubscription.objects.get_or_create(user=member.user, defaults={"is_subscribed": True})
+
+    # One past issue in the archive (archived only: the demo sends no e-mail).
+    if not NewsletterIssuePage.objects.child_of(archive).exists():
+        admin = members.get(ADMIN)
+        items = [
+            {"section": "Latest guidance", "title": pages[slug].title, "url": pages[slug].url or "", "meta": "", "summary": pages[slug].summary}
+            for slug in ("world-class-commissioning", "freed-up-resources-and-incentive-schemes", "pbc-responsibilities")
+        ]
+        issue = NewsletterIssuePage(
+            title="PbC Network news: after Chilford Hall",
+            slug="after-chilford-hall",
+            introduction=(
+                "Thank you to everyone who came to the Chilford Hall workshop. You asked for links to guidance, a directory "
+                "and a newsletter: here is the first issue, with the guidance the SHA has published since."
+            ),
+            items=items,
+            composed_by=admin.user if admin else None,
+            sent_at=timezone.now(),
+        )
+        archive.add_child(instance=issue)
+        issue.save_revision(user=issue.composed_by).publish(user=issue.composed_by, skip_permission_checks=True)

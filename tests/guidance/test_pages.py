@@ -224,3 +224,22 @@ def test_links_library_lists_links_by_category(guidance_index, client):
     assert "National clinical guidelines." in content
     assert "Department of Health" in content
     assert content.count("<h1") == 1
+
+
+def test_home_items_cost_the_same_queries_at_two_sizes(make_guidance, service_areas, member, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    topics = [service_areas["Dermatology"], service_areas["COPD"]]
+    make_guidance(title="One", topics=topics)
+    home_items(member.user, 4)  # warm Wagtail's site-root cache
+    with CaptureQueriesContext(connection) as small:
+        home_items(member.user, 4)
+    for n in range(6):
+        make_guidance(title=f"More {n}", topics=topics)
+
+    with CaptureQueriesContext(connection) as large:
+        items = home_items(member.user, 4)
+
+    assert len(items) == 4
+    assert len(small) == len(large) <= 4

@@ -203,18 +203,27 @@ def update_profile(
     member.email_visibility, member.phone_visibility = email_visibility, phone_visibility
     fields = ["job_role", "job_title", "bio", "phone", "email_visibility", "phone_visibility"]
     old_photo = member.photo.name if member.photo else ""
+    storage = Member._meta.get_field("photo").storage
+    new_photo = ""
     if cleaned_photo is not None:
         member.photo.save(cleaned_photo.name, cleaned_photo, save=False)
+        new_photo = member.photo.name
         fields += ["photo", "photo_width", "photo_height"]
     elif remove_photo and old_photo:
         member.photo = None
         fields += ["photo", "photo_width", "photo_height"]
-    member.save(update_fields=fields)
+    try:
+        member.save(update_fields=fields)
+        member.organisations.set(organisations)
+        member.specialties.set(specialties)
+        member.interests.set(interests)
+    except Exception:
+        # The file is written before the row; do not leave it behind when the row is not saved.
+        if new_photo:
+            storage.delete(new_photo)
+        raise
     if "photo" in fields and old_photo:
-        _delete_file_after_commit(member.photo.storage, old_photo)
-    member.organisations.set(organisations)
-    member.specialties.set(specialties)
-    member.interests.set(interests)
+        _delete_file_after_commit(storage, old_photo)
     logger.info("directory.profile.updated member=%s", member.pk)
     _reindex(member)
     return member

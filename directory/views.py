@@ -124,6 +124,15 @@ def filtered_members(filters: dict):
     return members.order_by("user__last_name", "user__first_name", "pk")
 
 
+def _redesign_work(related_manager) -> list:
+    """Re-design matrix entries through the reverse relation redesign adds, when redesign is installed."""
+    from django.apps import apps
+
+    if related_manager is None or not apps.is_installed("redesign"):
+        return []
+    return list(related_manager.select_related("organisation", "service_area").order_by("-updated_at")[:50])
+
+
 def _cards(members, policy) -> list[dict]:
     return [{"member": m, "contacts": contact_rows(policy, m)} for m in members]
 
@@ -268,6 +277,7 @@ def organisation_detail(request, slug: str):
         "page_obj": page,
         "cards": _cards(page.object_list, policy),
         "query_string": "",
+        "redesign_work": _redesign_work(getattr(org, "matrix_entries", None)),
         "breadcrumbs": [HOME, DIRECTORY, {"title": "Organisations", "url": reverse("directory:organisations")}],
     })
 
@@ -286,6 +296,7 @@ def service_area(request, slug: str):
         "specialists": _cards(specialists[:200], policy),
         "interested": _cards(interested[:200], policy),
         "areas": ServiceArea.objects.all(),
+        "redesign_work": _redesign_work(getattr(area, "matrix_entries", None)),
         "breadcrumbs": [HOME, DIRECTORY],
     })
 

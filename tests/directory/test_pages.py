@@ -49,3 +49,15 @@ def test_every_directory_page_has_exactly_one_h1(member, client_for, region, ser
     ]:
         text = admin.get(url).content.decode()
         assert text.count("<h1") == 1, url
+
+
+def test_organisation_and_area_pages_show_their_redesign_work(member, client_for, region, service_areas):
+    from redesign.models import MatrixEntry
+
+    MatrixEntry.objects.create(organisation=region["cluster"], service_area=service_areas["Dermatology"], title="Community dermatology clinic")
+    client = client_for(member)
+    org_page = client.get(reverse("directory:organisation", args=[region["cluster"].slug])).content.decode()
+    area_page = client.get(reverse("directory:area", args=[service_areas["Dermatology"].slug])).content.decode()
+    for text in (org_page, area_page):
+        assert "Community dermatology clinic" in text
+        assert "<caption" in text

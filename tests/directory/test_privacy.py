@@ -49,13 +49,6 @@ EXPECTED = [
 CASES = [(field, vis, who, shown) for field in ("email", "phone") for vis, who, shown in EXPECTED]
 
 
-def _check(text: str, field: str, shown: bool) -> None:
-    assert (VALUES[field] in text) is shown
-    other = "phone" if field == "email" else "email"
-    # The other field is administrators-only in every case.
-    return other
-
-
 @pytest.mark.parametrize("field,visibility,who,shown", CASES)
 def test_profile_page_shows_contact_field_only_to_allowed_viewers(subject_for, viewers, client_for, field, visibility, who, shown):
     subject = subject_for(field, visibility)
@@ -128,3 +121,20 @@ def test_personal_data_download_holds_nothing_about_other_members(subject_for, m
     subject_for("email", Visibility.MEMBERS)
     text = client_for(member).get(reverse("directory:my-data")).content.decode()
     assert EMAIL not in text and PHONE not in text
+
+
+def test_csv_export_defuses_spreadsheet_formulas(make_member, member, client_for, region):
+    make_member(first_name="=HYPERLINK(\"http://evil\")", last_name="Formula", organisations=[region["practice"]])
+    response = client_for(member).get(reverse("directory:export"), {"q": "Formula"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["first_name"].startswith("'=")
+
+
+def test_erased_member_has_no_contact_details_even_for_administrators(subject_for, network_admin):
+    from directory.privacy import visible_contact_fields
+    from directory.services import erase_member
+
+    subject = subject_for("email", Visibility.MEMBERS)
+    erase_member(subject, by=network_admin.user)
+    subject.refresh_from_db()
+    assert visible_contact_fields(network_admin.user, subject) == {}

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from directory.models import Member, Visibility
+from directory.models import Visibility
 
 
 @pytest.fixture(autouse=True)

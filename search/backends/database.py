@@ -192,26 +192,30 @@ class DatabaseBackend(SearchBackend):
         match = engine.match_expression(clauses)
         where, params = engine.base_where(match, audiences, filters)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {where}", params)
-            results.total = cursor.fetchone()[0]
+            # One pass over the matches gives the total and three facets; the page and the
+            # service-area facet are the only other statements that run the full-text match.
+            cursor.execute(f"SELECT d.kind, d.organisation, d.year {where}", params)
+            matched = cursor.fetchall()
+            results.total = len(matched)
             if results.total:
                 results.hits = engine.page(cursor, where, params, match, page, page_size)
-                results.facets = self._facets(cursor, where, params)
+                results.facets = self._facets(cursor, where, params, matched)
         if not results.total:
             results.suggestion = self._suggest(query, engine, audiences)
         return results
 
-    def _facets(self, cursor, where: str, params: list) -> dict[str, list[FacetCount]]:
-        facets: dict[str, list[FacetCount]] = {}
-        for facet, column in (("kind", "d.kind"), ("organisation", "d.organisation"), ("year", "d.year")):
-            cursor.execute(
-                f"SELECT {column}, COUNT(*) AS n {where} AND {column} IS NOT NULL AND {column} <> '' "
-                f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT {FACET_LIMIT}"
-                if facet != "year" else
-                f"SELECT {column}, COUNT(*) AS n {where} AND {column} IS NOT NULL GROUP BY {column} ORDER BY {column} DESC LIMIT {FACET_LIMIT}",
-                params,
-            )
-            facets[facet] = [FacetCount(str(value), count) for value, count in cursor.fetchall()]
+    def _facets(self, cursor, where: str, params: list, matched: list[tuple]) -> dict[str, list[FacetCount]]:
+        from collections import Counter
+
+        def top(counter: Counter, by_value: bool = False) -> list[FacetCount]:
+            items = sorted(counter.items(), key=(lambda kv: -int(kv[0])) if by_value else (lambda kv: (-kv[1], kv[0])))
+            return [FacetCount(str(value), count) for value, count in items[:FACET_LIMIT]]
+
+        facets: dict[str, list[FacetCount]] = {
+            "kind": top(Counter(kind for kind, _org, _year in matched)),
+            "organisation": top(Counter(org for _kind, org, _year in matched if org)),
+            "year": top(Counter(year for _kind, _org, year in matched if year is not None), by_value=True),
+        }
         cursor.execute(
             f"SELECT a.name, COUNT(*) AS n FROM search_indexedarea a WHERE a.document_id IN (SELECT d.id {where}) "
             f"GROUP BY a.name ORDER BY n DESC, a.name LIMIT {FACET_LIMIT}",
@@ -339,15 +343,24 @@ class _SQLite:
         rows = _fetch_rows(
             cursor,
             f"SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, "
-            f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 32) AS snippet, d.body AS body, "
             f"bm25(search_fts, 10.0, 1.0) * (1.0 + 0.5 / (1.0 + COALESCE((julianday('now') - julianday(d.date)) / 365.25, 20.0))) AS rank "
             f"{where} ORDER BY rank, d.id LIMIT %s OFFSET %s",
             [*params, page_size, (page - 1) * page_size],
         )
+        if not rows:
+            return []
+        # Snippets only for this page's rows (SQLite would otherwise build one for every match before sorting).
+        ids = [row["id"] for row in rows]
+        cursor.execute(
+            f"SELECT search_fts.rowid, snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 32), substr(search_fts.body, 1, 400) "
+            f"FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid IN ({','.join(['%s'] * len(ids))})",
+            [match, *ids],
+        )
+        snippets = {row_id: (snippet, opening) for row_id, snippet, opening in cursor.fetchall()}
         hits = []
         for row in rows:
-            snippet = row["snippet"] or ""
-            highlight = marked_to_html(snippet) if MARK_START in snippet else plain_excerpt(row["body"])
+            snippet, opening = snippets.get(row["id"], ("", ""))
+            highlight = marked_to_html(snippet) if MARK_START in (snippet or "") else plain_excerpt(opening or "")
             hits.append(_hit(row, highlight))
         return hits
 

@@ -124,3 +124,13 @@ def test_paused_elasticsearch_falls_back_too(client, elasticsearch_settings, db)
 
     assert response.status_code == 200
     assert b"simpler built-in search" in response.content
+
+
+def test_search_down_everywhere_shows_a_plain_message_not_an_error(client, settings, db):
+    settings.SEARCH_BACKEND = "tests.search.backends.DownDatabaseBackend"
+
+    response = client.get("/search/", {"q": "dermatology"})
+
+    assert response.status_code == 503
+    assert b"Search is not working at the moment" in response.content
+    assert b"full-text table" not in response.content

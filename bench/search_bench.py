@@ -1,0 +1,134 @@
+"""Search benchmark: indexing throughput and query latency (p50/p95) for each backend.
+
+    # embedded on SQLite (a throw-away database in a temporary folder, migrated first)
+    python bench/search_bench.py --backend database --count 100000
+    # embedded on PostgreSQL (your own database; it is migrated, and its search index replaced)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pbc_search python bench/search_bench.py --backend database
+    # Elasticsearch API: a real in-memory osmem-server through the test header relay (or ELASTICSEARCH_URL)
+    python bench/search_bench.py --backend elasticsearch --count 100000
+
+Documents are generated from the words of the seed papers (../shared/seeds, or
+search/demo), about 150 words each, with random kinds, service areas,
+organisations, years and audiences.  Queries are one to three words drawn
+from the same vocabulary plus the judged queries, run as a member.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+KINDS = ["case_study", "matrix_entry", "template", "thread", "reply", "document", "event", "guidance"]
+AREAS = ["Dermatology", "Musculoskeletal", "Diabetes", "COPD", "Urgent care", "Prescribing", "Mental health", "Ophthalmology"]
+ORGS = [f"Cluster {n}" for n in range(1, 40)]
+JUDGED = ["dermatology business case", "freed up resources", "MSK triage", "world class commissioning", "PbC indicative budget"]
+
+
+def vocabulary() -> list[str]:
+    folder = Path("/work/shared/seeds") if Path("/work/shared/seeds").exists() else ROOT / "search" / "demo"
+    text = " ".join(path.read_text(errors="replace") for path in folder.glob("*.txt"))
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text)]
+
+
+def generate(count: int, words: list[str], seed: int = 7):
+    from search.registry import MEMBERS, PUBLIC, SearchDocument
+
+    rng = random.Random(seed)
+    for n in range(count):
+        start = rng.randrange(len(words) - 200)
+        body = " ".join(words[start:start + rng.randint(80, 200)])
+        yield SearchDocument(
+            kind=rng.choice(KINDS), pk=str(n), title=" ".join(rng.sample(words, 6)).capitalize(), body=body,
+            url=f"/bench/{n}/", audience=PUBLIC if rng.random() < 0.6 else MEMBERS,
+            service_areas=tuple(rng.sample(AREAS, rng.randint(0, 2))), organisation=rng.choice(ORGS),
+            date=datetime(rng.randint(2004, 2026), rng.randint(1, 12), 1, tzinfo=timezone.utc),
+        )
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["database", "elasticsearch"], required=True)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="search-bench-")
+    if args.backend == "database" and not os.environ.get("DATABASE_URL"):
+        os.environ["PORTAL_DATA_DIR"] = tmp
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    server = relay = None
+    if args.backend == "elasticsearch" and not os.environ.get("ELASTICSEARCH_URL"):
+        from osmem_server import OsmemServer
+
+        from tests.search.relay import Relay
+
+        server = OsmemServer.start(japanese=False, freeze=False)
+        relay = Relay(server.url).__enter__()
+        os.environ["ELASTICSEARCH_URL"] = relay.url
+        os.environ["PORTAL_DATA_DIR"] = tmp
+    os.environ.setdefault("SEARCH_INDEX_PREFIX", "bench")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from search.backends import get_backend
+    from search.backends.database import DatabaseBackend
+    from search.registry import MEMBERS
+
+    settings.SEARCH_ES_REFRESH = False
+    settings.SEARCH_ES_TIMEOUT = 300
+    backend = get_backend() if args.backend == "elasticsearch" else DatabaseBackend()
+    words = vocabulary()
+    backend.clear()
+    engine = f"{backend.name} ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})" if args.backend == "database" else "elasticsearch API (osmem-server via relay)" if relay else "elasticsearch"
+    print(f"{engine}: indexing {args.count:,} generated documents …", flush=True)
+    started = time.perf_counter()
+    last = [0.0]
+
+    def progress(done, _total):
+        if time.perf_counter() - last[0] > 5:
+            last[0] = time.perf_counter()
+            print(f"  {done:,} documents, {done / (time.perf_counter() - started):,.0f}/s", flush=True)
+
+    written = backend.rebuild(generate(args.count, words), progress)
+    elapsed = time.perf_counter() - started
+    print(f"indexed {written:,} documents in {elapsed:.1f} s: {written / elapsed:,.0f} documents/s")
+
+    rng = random.Random(11)
+    queries = JUDGED + [" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(args.queries - len(JUDGED))]
+    for query in queries[:5]:  # warm up
+        backend.search(query, viewer_audience=MEMBERS)
+    timings, found = [], 0
+    for query in queries:
+        t0 = time.perf_counter()
+        results = backend.search(query, viewer_audience=MEMBERS, page_size=10)
+        timings.append((time.perf_counter() - t0) * 1000)
+        found += bool(results.total)
+    print(f"{len(queries)} queries (member, first page of 10, with facets and highlights; {found} found something): "
+          f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms")
+    if relay:
+        relay.__exit__(None, None, None)
+        server.close()
+
+
+if __name__ == "__main__":
+    main()

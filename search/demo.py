@@ -1,0 +1,49 @@
+"""Demo content for search: the network's founding papers as Wagtail documents, then a full index rebuild.
+
+Runs last in ``manage.py demo`` (after every other app has made its content),
+so the rebuild picks up everything registered in ``search.registry``.
+Idempotent: documents are found by title, the index is rebuilt in place.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+#: (file, title, members only, tags)
+PAPERS = [
+    ("pbc-briefing-note-for-practices.txt", "Practice based commissioning: a briefing note for practices (Essex LMCs)", False, ["Prescribing"]),
+    ("pbc-policy-into-practice.txt", "Practice Based Commissioning: policy into practice (NHS Alliance, 2005)", False, ["COPD"]),
+    ("pbc-network-workshop-notes-2008.txt", "Notes of the PbC Network workshop at Chilford Hall, 10 April 2008", True, []),
+    ("pbc-for-local-authorities.txt", "Practice based commissioning: an introduction for a local authority audience", False, []),
+    ("banes-pbc-commissioning-plan-2007-08.txt", "BANES PBC Consortium commissioning plan 2007/08 (draft)", True, ["Dermatology", "Musculoskeletal"]),
+]
+
+
+def build(region: dict) -> None:
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    from search.services import iter_all_documents, writing_backends
+
+    Document = get_document_model()
+    root = Collection.get_first_root_node()
+    papers = root.get_children().filter(name="Network papers").first() or root.add_child(name="Network papers")
+    members_papers = root.get_children().filter(name="Members' papers").first() or root.add_child(name="Members' papers")
+    CollectionViewRestriction.objects.get_or_create(collection=members_papers, restriction_type=CollectionViewRestriction.LOGIN)
+    for filename, title, members_only, tags in PAPERS:
+        if Document.objects.filter(title=title).exists():
+            continue
+        with transaction.atomic(), open(DEMO_DIR / filename, "rb") as handle:
+            document = Document(title=title, collection=members_papers if members_only else papers)
+            document.file.save(filename, File(handle), save=False)
+            document.save()
+            document.tags.add(*tags)
+    for backend in writing_backends():
+        try:
+            backend.rebuild(iter_all_documents())
+        except Exception as error:  # the demo still works on the embedded index
+            print(f"  search: could not rebuild the {backend.name} index ({error})")

@@ -1,0 +1,23 @@
+"""The search demo: the network's papers as documents, extracted and indexed, members' papers kept private."""
+from __future__ import annotations
+
+from search.registry import MEMBERS, PUBLIC
+
+
+def test_demo_papers_are_searchable_with_the_right_audience(database_settings, region, settings, tmp_path, django_capture_on_commit_callbacks):
+    from wagtail.documents import get_document_model
+
+    from search import demo
+    from search.backends import get_backend
+
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.build(region)
+        demo.build(region)  # idempotent
+
+    assert get_document_model().objects.count() == len(demo.PAPERS)
+    backend = get_backend()
+    member_hits = backend.search("world class commissioning", viewer_audience=MEMBERS).hits
+    assert member_hits and member_hits[0].title.startswith("Notes of the PbC Network workshop")
+    assert backend.search("world class commissioning", viewer_audience=PUBLIC).total == 0
+    assert backend.search("local authority audience", viewer_audience=PUBLIC).hits[0].title.endswith("local authority audience")

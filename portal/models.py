@@ -403,6 +403,11 @@ class TwoEditorApprovalTask(AbstractGroupApprovalTask):
             return []
         return actions
 
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        # Keep people's own drafts out of their "awaiting your review" list.
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        return states.exclude(workflow_state__requested_by=user).exclude(revision__user=user)
+
     def on_action(self, task_state, user, action_name, **kwargs):
         if self._is_own_work(task_state, user):
             raise _PermissionDenied("You cannot approve or reject your own draft; another SHA editor must review it.")

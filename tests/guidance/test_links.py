@@ -124,3 +124,14 @@ def test_check_links_command(local_site, network_admin, capsys):
     call_command("check_links", "--timeout", "5")
 
     assert "1 newly broken link" in capsys.readouterr().out
+
+
+def test_background_task_checks_links(local_site, network_admin):
+    from portal.guidance_tasks import check_links_task
+
+    _link(f"{local_site}/gone")
+
+    result = check_links_task.enqueue()
+
+    assert result.return_value == 1
+    assert len(mail.outbox) == 1

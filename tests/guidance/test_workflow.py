@@ -148,3 +148,12 @@ def test_approved_guidance_with_future_go_live_is_scheduled_then_published(make_
     page.refresh_from_db()
     assert page.live
     assert GuidancePage.objects.live().filter(pk=page.pk).exists()
+
+
+def test_own_draft_is_not_in_the_authors_review_list(draft, sha_editor, second_sha_editor):
+    services.submit_guidance(draft, sha_editor.user)
+    draft.refresh_from_db()
+    task = draft.current_workflow_task
+
+    assert not task.get_task_states_user_can_moderate(sha_editor.user).exists()
+    assert task.get_task_states_user_can_moderate(second_sha_editor.user).count() == 1

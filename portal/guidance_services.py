@@ -445,14 +445,24 @@ def _newsletter_message(delivery: NewsletterDelivery) -> EmailMultiAlternatives:
     context["recipient"] = delivery.user
     text = render_to_string("portal/email/newsletter.txt", context)
     html = render_to_string("portal/email/newsletter.html", context)
-    message = EmailMultiAlternatives(
-        subject=issue.title,
-        body=text,
-        to=[delivery.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
-    )
+    headers = {"List-Unsubscribe": f"<{unsubscribe_url}>"}
+    one_click = _one_click_url(token)
+    if one_click:
+        # RFC 8058: mail programs POST to the first address; people click the link in the body.
+        headers = {"List-Unsubscribe": f"<{one_click}>, <{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    message = EmailMultiAlternatives(subject=issue.title, body=text, to=[delivery.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _one_click_url(token: str) -> str:
+    """The RFC 8058 POST address, when portal/urls.py includes portal.guidance_urls."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return _absolute(reverse("guidance:one_click_unsubscribe", args=[token]))
+    except NoReverseMatch:
+        return ""
 
 
 def deliver_newsletter_batch(issue_id: int, batch_size: int) -> int:

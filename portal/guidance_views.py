@@ -14,9 +14,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from directory.models import ServiceArea
 from portal import guidance_services as services
@@ -225,3 +228,14 @@ def compose_newsletter(archive, request):
 
 def issue_delivery_progress(issue: NewsletterIssuePage) -> dict[str, int]:
     return services.newsletter_progress(issue)
+
+
+@csrf_exempt
+@require_POST
+def one_click_unsubscribe(request, token: str):
+    """RFC 8058: the mail program POSTs here; the signed token says whom to unsubscribe."""
+    try:
+        services.unsubscribe_with_token(token)
+    except services.BadUnsubscribeToken as refusal:
+        return HttpResponse(refusal.user_message, status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse("You have unsubscribed from the network newsletter.", content_type="text/plain; charset=utf-8")

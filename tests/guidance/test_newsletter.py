@@ -268,3 +268,38 @@ def test_two_workers_sending_at_once_never_duplicate(issue, subscribers):
     assert errors == []
     recipients = [m.to[0] for m in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 5
+
+
+@pytest.mark.urls("tests.guidance.urls_with_one_click")
+def test_mail_program_one_click_post_unsubscribes_without_csrf(issue, subscribers, send):
+    import re
+
+    from django.test import Client
+
+    send(issue)
+    message = next(m for m in mail.outbox if m.to == [subscribers[0].user.email])
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = re.match(r"<http://testserver(/mail/newsletter/unsubscribe/[\w-]+/)>", message.extra_headers["List-Unsubscribe"]).group(1)
+
+    response = Client(enforce_csrf_checks=True).post(one_click, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert not services.is_subscribed(subscribers[0].user)
+
+
+@pytest.mark.urls("tests.guidance.urls_with_one_click")
+def test_one_click_post_with_tampered_token_is_refused(subscribers):
+    from django.test import Client
+
+    token = services.unsubscribe_token(subscribers[0].user)
+
+    response = Client(enforce_csrf_checks=True).post(f"/mail/newsletter/unsubscribe/{token[:-2]}xx/")
+
+    assert response.status_code == 400
+    assert services.is_subscribed(subscribers[0].user)
+
+
+def test_without_the_one_click_url_emails_carry_only_the_page_link(issue, subscribers, send):
+    send(issue)
+
+    assert "List-Unsubscribe-Post" not in mail.outbox[0].extra_headers

@@ -213,7 +213,6 @@ class ElasticsearchBackend(SearchBackend):
         clauses = parse_query(query)
         if not clauses:
             return results
-        self.ensure_index()
         matched = Q("bool", must=self._text_query(clauses), filter=self._filters(audiences, filters))
         # Recency: a gentle boost (at most half as much again) that fades over about five years.
         scored = Q(
@@ -226,7 +225,12 @@ class ElasticsearchBackend(SearchBackend):
         for facet, field in FACET_FIELDS.items():
             search.aggs.bucket(facet, A("terms", field=field, size=FACET_LIMIT))
         search = search[(page - 1) * page_size: page * page_size]
-        response = self._guard(search.execute)
+        from elasticsearch import NotFoundError
+
+        try:
+            response = self._guard(search.execute)
+        except NotFoundError:  # nothing indexed yet: the alias does not exist
+            return results
         results.total = response.hits.total.value
         for hit in response:
             source = hit.to_dict()

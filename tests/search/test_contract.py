@@ -264,3 +264,11 @@ def test_judged_query_puts_the_right_seed_first(seeded, query, expected_seed):
 
     assert results.hits, f"nothing found for {query!r}"
     assert results.hits[0].pk.startswith(expected_seed), [(h.key, round(h.score, 3)) for h in results.hits[:5]]
+
+
+def test_search_before_anything_was_indexed_finds_nothing(elasticsearch_settings, db):
+    from search.backends import get_backend
+
+    results = get_backend().search("dermatology")
+
+    assert results.total == 0 and results.hits == []

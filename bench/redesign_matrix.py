@@ -13,7 +13,7 @@ Run from the repository root:
     . .venv/bin/activate
     python bench/redesign_matrix.py                      # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pbc_redesign \
-      python bench/redesign_matrix.py                    # PostgreSQL (uses test_pbc_redesign)
+      python bench/redesign_matrix.py                    # PostgreSQL (uses bench_pbc_redesign)
 
 Options: ``--entries N`` (default 5000), ``--repeat R`` (default 30).
 """
@@ -45,6 +45,9 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if connection.vendor == "postgresql":
+        # Not pytest's test_<name>: a benchmark running beside the test suite must not share its database.
+        connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         client, scenarios = _populate(args.entries)

@@ -84,3 +84,36 @@ def test_macro_version_is_refused_and_nothing_changes(network_admin, template):
         services.add_template_version(template, actor=network_admin.user, upload=upload("bc.docx", docx_bytes(macro=True)))
     assert template.versions.count() == 1
     assert not template.versions.get().is_superseded
+
+
+def test_admin_adds_a_template_through_the_page(client_for, network_admin, service_areas):
+    client = client_for(network_admin)
+    assert client.get("/redesign/templates/new/").status_code == 200
+    response = client.post("/redesign/templates/new/", {
+        "title": "Dermatology service specification", "kind": "service_specification", "description": "Community dermatology",
+        "service_area": service_areas["Dermatology"].pk, "licence": "Open Government Licence v3.0", "audience": "members",
+        "file": upload("spec.pdf", PDF_BYTES), "notes": "From the BANES consortium",
+    })
+    template = Template.objects.get()
+    assert response.status_code == 302 and response["Location"] == template.get_absolute_url()
+    assert template.current_version.document.file_extension == "pdf"
+
+
+def test_template_form_refuses_an_executable_with_a_message(client_for, network_admin):
+    response = client_for(network_admin).post("/redesign/templates/new/", {
+        "title": "Tool", "kind": "evaluation", "licence": "", "audience": "members", "file": upload("tool.pdf", b"MZ" + b"\x00" * 64),
+    })
+    assert response.status_code == 200
+    assert "Programs and scripts cannot be uploaded" in response.content.decode()
+    assert not Template.objects.exists()
+
+
+def test_member_cannot_open_add_template_page(client_for, member):
+    assert client_for(member).get("/redesign/templates/new/").status_code == 403
+
+
+def test_anonymous_sees_only_public_templates_in_the_list(client, network_admin, template):
+    public = services.create_template(actor=network_admin.user, title="Evaluation framework", kind=Template.Kind.EVALUATION,
+                                      upload=upload("eval.pdf", PDF_BYTES), audience=Audience.PUBLIC)
+    listed = list(client.get("/redesign/templates/").context["templates"])
+    assert listed == [public]

@@ -13,6 +13,7 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -171,6 +172,11 @@ class EventPage(Page):
             self.ends_at = max(s.ends_at or s.starts_at for s in sessions)
         return super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        if self.booking_opens_at and self.booking_closes_at and self.booking_closes_at <= self.booking_opens_at:
+            raise ValidationError({"booking_closes_at": "Booking must close after it opens."})
+
     # --- what the booking rules read ----------------------------------------
     @property
     def is_members_only(self) -> bool:
@@ -236,6 +242,11 @@ class EventSession(Orderable):
 
     def __str__(self) -> str:
         return self.title or f"{self.page.title} session"
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The session must end after it starts."})
 
 
 class BookingQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("feeds/<str:token>/my-bookings.ics", views.my_feed, name="my-feed"),
     path("my-training/", views.training_record, name="training-record"),
     path("my-training/new-feed-address/", views.reset_feed, name="reset-feed"),
+    path("manage/", views.manage_overview, name="manage-overview"),
     path("manage/<int:pk>/", views.manage, name="manage"),
     path("manage/<int:pk>/book/", views.manage_book_on_behalf, name="manage-book"),
     path("manage/<int:pk>/capacity/", views.manage_capacity, name="manage-capacity"),

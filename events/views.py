@@ -170,6 +170,26 @@ def _manage_context(event: EventPage, **extra) -> dict:
 
 
 @permission_required(MANAGE)
+def manage_overview(request):
+    """Every upcoming event with its places taken and waiting list, for administrators (three queries)."""
+    from django.db.models import Count, Q
+
+    events = (
+        EventPage.objects.filter(takes_bookings=True)
+        .upcoming()
+        .annotate(
+            taken=Count("bookings", filter=Q(bookings__status__in=Booking.PLACE_STATUSES)),
+            waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+        )
+    )
+    return render(
+        request,
+        "events/manage_overview.html",
+        {"events": events, "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": "Events", "url": "/events/"}]},
+    )
+
+
+@permission_required(MANAGE)
 def manage(request, pk: int):
     event = get_object_or_404(EventPage, pk=pk)
     context = _manage_context(

@@ -327,3 +327,14 @@ def test_email_attendees_reaches_everyone_with_a_place(make_event, practice_memb
     assert count == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted([a.user.email, b.user.email])
     assert all("Parking" in m.subject for m in mailoutbox)
+
+
+def test_event_refuses_booking_window_that_closes_before_it_opens(make_event):
+    from django.core.exceptions import ValidationError
+
+    event = make_event()
+    event.booking_opens_at = timezone.now() + timedelta(days=2)
+    event.booking_closes_at = timezone.now() + timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "booking_closes_at" in error.value.message_dict

@@ -254,3 +254,37 @@ def test_demo_builds_seed_events_and_is_idempotent(db, roles):
     assert timezone.localtime(course.starts_at).strftime("%H:%M") == "12:30"
     assert EventPage.objects.upcoming().filter(event_type="network_meeting").count() >= 3
     assert Booking.objects.filter(event__slug="training-business-cases-for-service-redesign").count() == 8
+
+
+def test_manage_overview_lists_waiting_lists_in_constant_queries(client_for, network_admin, make_event, practice_members_for_views, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(network_admin)
+    event = make_event(capacity=1, title="Full course")
+    a, b = practice_members_for_views(2)
+    services.book_place(event, a)
+    services.book_place(event, b)
+    client.get("/events/manage/")
+    with CaptureQueriesContext(connection) as small:
+        response = client.get("/events/manage/")
+    assert "Full course" in response.content.decode()
+    for _ in range(5):
+        make_event()
+    with CaptureQueriesContext(connection) as large:
+        client.get("/events/manage/")
+    assert len(small) == len(large)
+
+
+def test_manage_overview_is_refused_to_members(client_for, member):
+    assert client_for(member).get("/events/manage/").status_code == 403
+
+
+@pytest.fixture
+def practice_members_for_views(make_member):
+    from directory.models import Organisation
+
+    def factory(n):
+        return [make_member(organisations=[Organisation.objects.create(name=f"View Practice {i}", kind="practice")]) for i in range(n)]
+
+    return factory

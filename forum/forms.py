@@ -35,14 +35,14 @@ class ThreadForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     attachments = MultipleFileField(required=False, label="Attach documents (optional)",
-                                    help_text="PDF, Word, Excel, PowerPoint, text or images; up to 10 MB each.")
+                                    help_text="PDF, Word (.docx), Excel (.xlsx), OpenDocument text (.odt) or plain text; up to 10 MB each.")
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 6}), help_text=BODY_HELP, max_length=20_000)
     quoted = forms.IntegerField(required=False, widget=forms.HiddenInput)
     attachments = MultipleFileField(required=False, label="Attach documents (optional)",
-                                    help_text="PDF, Word, Excel, PowerPoint, text or images; up to 10 MB each.")
+                                    help_text="PDF, Word (.docx), Excel (.xlsx), OpenDocument text (.odt) or plain text; up to 10 MB each.")
 
 
 class EditForm(forms.Form):

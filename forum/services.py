@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
@@ -205,12 +204,17 @@ def _notify(members: Iterable[Member], *, kind: str, thread: Thread, text: str, 
                 continue
             footer = f"\n\nStop these e-mails: {unsubscribe_url(sub)}\n" if sub is not None else ""
             messages.append((email_subject, email_body + footer, m.user.email))
-        if messages:
-            def send() -> None:
-                for subject, body, to in messages:
-                    send_mail(subject, body, None, [to])
-            transaction.on_commit(send)
+        _email_after_commit(messages)
     return notes
+
+
+def _email_after_commit(messages: list[tuple[str, str, str]]) -> None:
+    """Hand the e-mails to background work once the change is committed (a worker in production)."""
+    if messages:
+        from forum.tasks import send_forum_emails
+
+        payload = [list(m) for m in messages]
+        transaction.on_commit(lambda: send_forum_emails.enqueue(payload))
 
 
 def _watchers(*, thread: Thread | None = None, board: Board | None = None, exclude: Member | None = None) -> dict[int, Subscription]:
@@ -604,9 +608,5 @@ def send_digest(frequency: str, now: datetime | None = None) -> int:
         label = "Daily" if frequency == Subscription.Frequency.DAILY else "Weekly"
         messages.append((f"{label} digest from the message boards", body, member.user.email))
 
-    def send() -> None:
-        for subject, body, to in messages:
-            send_mail(subject, body, None, [to])
-
-    transaction.on_commit(send)
+    _email_after_commit(messages)
     return len(messages)

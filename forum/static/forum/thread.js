@@ -8,6 +8,7 @@ if (root && "WebSocket" in window) {
   const status = document.getElementById("forum-live-status");
   let lastEvent = Number(root.dataset.lastEvent || 0);
   let delay = 1000;
+  let failures = 0;
 
   const fragment = (html) => {
     const template = document.createElement("template");
@@ -53,7 +54,7 @@ if (root && "WebSocket" in window) {
     const protocol = window.location.protocol === "https:" ? "wss" : "ws";
     // The server sends everything after lastEvent first, then live events.
     const socket = new WebSocket(`${protocol}://${window.location.host}${root.dataset.wsPath}?after=${lastEvent}`);
-    socket.addEventListener("open", () => { delay = 1000; });
+    socket.addEventListener("open", () => { delay = 1000; failures = 0; });
     socket.addEventListener("message", (received) => {
       const message = JSON.parse(received.data);
       if (message.type !== "forum.event") return;
@@ -62,7 +63,8 @@ if (root && "WebSocket" in window) {
       if (message.event) lastEvent = message.event;
     });
     socket.addEventListener("close", (closed) => {
-      if (closed.code === 4403) return; // refused: reload to sign in again
+      // Refused (signed out, or no longer allowed to read): stop; the page still works by reload.
+      if (closed.code === 4403 || ++failures > 8) { say("Live updates have stopped. Reload the page to see new posts."); return; }
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
     });

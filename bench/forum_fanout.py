@@ -1,0 +1,246 @@
+"""Forum fan-out: time from posting a reply to its delivery on 1,000 open thread pages across two workers.
+
+Needs the production shape: PostgreSQL (``DATABASE_URL``) and Redis
+(``REDIS_URL``).  Creates a throwaway database ``bench_<name>`` of whatever
+``DATABASE_URL`` names, a board, a thread and a set of members with real
+sessions, starts two ``uvicorn portal.asgi:application`` processes sharing
+the database and Redis, opens N websockets split evenly between them (each
+with a session cookie and an Origin header, through the full ASGI stack),
+then posts R replies through ``forum.services.post_reply`` one after another.
+For each reply and socket it records post → receipt latency and counts
+messages lost (never received within the timeout) and duplicated (received
+more than once).  Prints p50, p95, p99 and max in milliseconds.
+
+Run from the repository root:
+
+    . .venv/bin/activate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pbc_forum REDIS_URL=redis://127.0.0.1:6379/4 \
+      CHANNEL_PREFIX=forum-bench CACHE_KEY_PREFIX=forum-bench python bench/forum_fanout.py
+
+``--fixed-layer`` runs the workers with ``bench/forum_fanout_settings.py``: the
+channel layer's Redis connections without redis-py 8's default 5-second socket
+timeout, which otherwise races channels-redis's 5-second BZPOPMIN and kills
+idle workers' sockets (redis/redis-py#4091).
+
+Options: ``--sockets N`` (default 1000), ``--replies R`` (default 20), ``--members M`` (default 50),
+``--connect-batch B`` (sockets opened at once, default 20).  Server errors go to
+``/tmp/forum_fanout_<port>.log``.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import re
+from collections import Counter
+from pathlib import Path
+
+FIXED_LAYER = False
+MARKER = re.compile(r"bench-(\d+)-end")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str) -> tuple[int, subprocess.Popen]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    if FIXED_LAYER:
+        env["DJANGO_SETTINGS_MODULE"] = "bench.forum_fanout_settings"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--lifespan", "off", "--log-level", "warning", "--ws-max-queue", "256"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(f"/tmp/forum_fanout_{port}.log", "w"),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
+            return port, process
+        except urllib.error.HTTPError:
+            return port, process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"uvicorn on port {port} did not start")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--replies", type=int, default=20)
+    parser.add_argument("--members", type=int, default=50)
+    parser.add_argument("--connect-batch", type=int, default=20, help="sockets opened at once (a stampede of 100 times out Redis reads)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the last delivery of each reply")
+    parser.add_argument("--fixed-layer", action="store_true",
+                        help="run the workers with the channel layer's Redis socket timeout off (bench/forum_fanout_settings.py)")
+    args = parser.parse_args()
+    global FIXED_LAYER
+    FIXED_LAYER = args.fixed_layer
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
+        raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: fan-out across workers needs the shared services.")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.FORUM_POSTS_PER_WINDOW = 10**9  # the benchmark measures delivery, not the rate limit
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_" + connection.settings_dict["NAME"]
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    bench_url = urllib.parse.urlunsplit(urllib.parse.urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"]))
+    servers = []
+    try:
+        sessions, thread, poster = build_fixture(args.members)
+        servers = [start_server(bench_url) for _ in range(2)]
+        ports = [port for port, _ in servers]
+        print(f"channel layer: {'socket timeout off (--fixed-layer)' if FIXED_LAYER else 'portal settings as they are'}")
+        print(f"{args.sockets} sockets across 2 workers (ports {ports}), {args.replies} replies, {args.members} members")
+        result = asyncio.run(run(args, ports, sessions, thread, poster))
+        report(args, *result)
+    finally:
+        for _, process in servers:
+            process.terminate()
+        for _, process in servers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def build_fixture(member_count: int):
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from directory.models import Member
+    from forum.models import Board, Subsection
+    from forum.services import post_thread
+    from portal.roles import Role, grant_role, sync_roles
+
+    sync_roles()
+    User = get_user_model()
+    members = []
+    for n in range(member_count):
+        user = User.objects.create_user(username=f"bench{n}", email=f"bench{n}@example.nhs.uk", password="x", first_name="Bench", last_name=str(n))
+        members.append(Member.objects.create(user=user, status=Member.Status.APPROVED, job_role="gp"))
+        grant_role(user, Role.MEMBER)
+    sessions = []
+    for member in members:
+        store = SessionStore()
+        store[SESSION_KEY] = str(member.user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = member.user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    board = Board.objects.create(subsection=Subsection.objects.create(name="Bench"), name="Bench board")
+    thread = post_thread(members[0], board, title="Fan-out benchmark", body="Watching this thread.")
+    return sessions, thread, members[0]
+
+
+async def run(args, ports, sessions, thread, poster):
+    from asgiref.sync import sync_to_async
+    from websockets.asyncio.client import connect
+
+    from forum.services import post_reply
+
+    received: dict[int, Counter] = {}  # reply number -> socket index -> count
+    latencies: list[float] = []
+    posted_at: dict[int, float] = {}  # reply number -> time the post started
+
+    async def open_socket(index: int):
+        port = ports[index % len(ports)]
+        return await connect(
+            f"ws://127.0.0.1:{port}/ws/forum/threads/{thread.pk}/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": f"sessionid={sessions[index % len(sessions)]}"},
+            open_timeout=60, ping_interval=None, max_queue=None,
+        )
+
+    started = time.perf_counter()
+    sockets = []
+    step = args.connect_batch
+    for batch_start in range(0, args.sockets, step):
+        sockets += await asyncio.gather(*(open_socket(i) for i in range(batch_start, min(batch_start + step, args.sockets))))
+    print(f"opened {len(sockets)} sockets in {time.perf_counter() - started:.1f} s")
+
+    async def listen(index: int, ws) -> None:
+        try:
+            async for raw in ws:
+                now = time.perf_counter()
+                message = json.loads(raw)
+                if message.get("type") != "forum.event" or message.get("kind") != "reply.posted":
+                    continue
+                marker = MARKER.search(message["posts"][0]["html"])
+                if marker is None:
+                    continue
+                number = int(marker.group(1))
+                t0 = posted_at[number]
+                counts = received.setdefault(number, Counter())
+                counts[index] += 1
+                if counts[index] == 1:
+                    latencies.append((now - t0) * 1000)
+        except Exception:  # closed at the end
+            pass
+
+    listeners = [asyncio.create_task(listen(i, ws)) for i, ws in enumerate(sockets)]
+    post = sync_to_async(post_reply, thread_sensitive=True)
+    post_times: list[float] = []
+    for number in range(args.replies):
+        # Deliveries can arrive before post_reply returns, so each reply is
+        # recognised by a marker in its text rather than by its id.
+        posted_at[number] = time.perf_counter()
+        await post(poster, thread, body=f"Reply bench-{number}-end")
+        post_times.append((time.perf_counter() - posted_at[number]) * 1000)
+        deadline = time.perf_counter() + args.timeout
+        while len(received.get(number, ())) < len(sockets) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.005)
+    await asyncio.sleep(0.5)  # let any duplicates arrive
+    for ws in sockets:
+        await ws.close()
+    for task in listeners:
+        task.cancel()
+    from django.db import connections
+
+    await sync_to_async(connections.close_all, thread_sensitive=True)()
+    print(f"post_reply itself (write, commit, broadcast to Redis) ms: p50 {percentile(post_times, 50):.1f}  max {max(post_times):.1f}")
+    print("delivered per reply:", [len(received.get(n, ())) for n in range(args.replies)])
+    expected = args.replies * len(sockets)
+    delivered = sum(len(c) for c in received.values())
+    duplicated = sum(n - 1 for c in received.values() for n in c.values() if n > 1)
+    return expected, delivered, duplicated, latencies
+
+
+def report(args, expected: int, delivered: int, duplicated: int, latencies: list[float]) -> None:
+    print(f"deliveries expected {expected}, delivered {delivered}, lost {expected - delivered}, duplicated {duplicated}")
+    if latencies:
+        print(
+            f"post → delivery ms: p50 {percentile(latencies, 50):.1f}  p95 {percentile(latencies, 95):.1f}  "
+            f"p99 {percentile(latencies, 99):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -28,6 +28,53 @@ def _fast_hashing_and_clean_cache(settings):
     cache.clear()
 
 
+DB_FIXTURES = ("db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback")
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_restored(request):
+    """Put back what migrations create when a transactional test has flushed the database.
+
+    A ``transaction=True`` test empties every table when it ends, including the
+    rows migrations made: the home page and its Site (portal 0003) and, when a
+    flush's post_migrate signal does not reach every app, permissions.  Tests
+    that run afterwards get them back here, so no test depends on the order.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or any(name in request.fixturenames for name in DB_FIXTURES)
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        restore_migration_data()
+    yield
+
+
+def restore_migration_data() -> None:
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from portal.models import HomePage
+
+    if not Permission.objects.filter(content_type__app_label="redesign").exists():
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
+    if HomePage.objects.exists() and Site.objects.exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = HomePage.objects.first()
+    if home is None:
+        home = root.add_child(instance=HomePage(title="Practice-based commissioning: share what works", slug="home", locale=locale))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": home, "site_name": "PbC Network Portal"}
+    )
+
+
 @pytest.fixture
 def roles(db):
     from portal.roles import sync_roles

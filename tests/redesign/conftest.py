@@ -52,13 +52,17 @@ def docx_bytes(text="Business case", *, macro=False, content_type_macro=False) -
 
 
 def xlsx_bytes() -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active["A1"] = "Savings"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """A minimal workbook, built by hand so the tests need no spreadsheet library."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '</Types>'
+        ))
+        z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>')
+    return out.getvalue()
 
 
 def odt_bytes(*, with_basic=False) -> bytes:

@@ -11,9 +11,12 @@ class EventsConfig(AppConfig):
         from events.models import EventPage
 
         def _index(sender, instance, **kwargs):
+            from events.services import fill_places_after_edit
             from search.services import index_object
 
             index_object(instance)
+            # An editor who raised the capacity in the page editor expects the waiting list to move up.
+            fill_places_after_edit(instance)
 
         def _remove(sender, instance, **kwargs):
             from search.services import remove_object

@@ -250,6 +250,15 @@ def promote_from_waiting_list(event: EventPage, *, by=None) -> list[Booking]:
     return _promote(_lock_event(event.pk), actor=by)
 
 
+@transaction.atomic
+def fill_places_after_edit(event: EventPage) -> list[Booking]:
+    """After an editor publishes the event page (perhaps with more places), give any free places to the waiting list.
+
+    Not durable: Wagtail may publish inside its own transaction; the lock is the same.
+    """
+    return _promote(_lock_event(event.pk))
+
+
 @transaction.atomic(durable=True)
 def change_capacity(event: EventPage, capacity: int | None, *, by=None) -> list[Booking]:
     """Set the number of places.  Raising it promotes from the waiting list; lowering it never cancels a confirmed place.

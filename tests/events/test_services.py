@@ -338,3 +338,13 @@ def test_event_refuses_booking_window_that_closes_before_it_opens(make_event):
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert "booking_closes_at" in error.value.message_dict
+
+
+def test_publishing_the_page_with_more_places_promotes_the_waiting_list(make_event, practice_members):
+    event = make_event(capacity=1)
+    a, b = practice_members(2)
+    services.book_place(event, a)
+    services.book_place(event, b)
+    event.capacity = 2
+    event.save_revision().publish()
+    assert Booking.objects.get(event=event, member=b).status == "confirmed"

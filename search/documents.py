@@ -10,7 +10,7 @@ mean" suggester.  The portal reads and writes through an alias
 from __future__ import annotations
 
 from django.conf import settings
-from elasticsearch_dsl import Date, Document, Integer, Keyword, Text, analyzer, token_filter
+from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text, analyzer, token_filter
 
 from search.analysis import SYNONYMS
 
@@ -41,6 +41,7 @@ class PortalDocument(Document):
     organisation = Keyword()
     date = Date()
     year = Integer()
+    boost = Float()  # relevance multiplier: less than 1 for superseded guidance
     spell = Text(analyzer=plain)
 
     class Index:

@@ -23,6 +23,8 @@ class IndexedDocument(models.Model):
     organisation = models.CharField(max_length=255, blank=True, db_index=True)
     date = models.DateTimeField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    # Multiplies the relevance score: 1.0 normally, less for superseded guidance (SearchDocument.extra["boost"]).
+    boost = models.FloatField(default=1.0)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

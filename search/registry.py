@@ -35,6 +35,14 @@ class SearchDocument:
     extra: dict = field(default_factory=dict)
 
     @property
+    def boost(self) -> float:
+        """Relevance multiplier: ``extra["boost"]`` (e.g. 0.2 for superseded guidance), 1.0 by default."""
+        try:
+            return max(0.0, float(self.extra.get("boost", 1.0)))
+        except (TypeError, ValueError):
+            return 1.0
+
+    @property
     def key(self) -> str:
         return f"{self.kind}:{self.pk}"
 

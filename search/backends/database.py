@@ -77,13 +77,14 @@ class DatabaseBackend(SearchBackend):
                 title=_clean(document.title)[:500], body=_clean(document.body)[:MAX_BODY_CHARS], url=document.url[:500],
                 audience=document.audience, organisation=(document.organisation or "")[:255], date=document.date,
                 year=document.date.year if document.date else None, indexed_at=now,
+                boost=document.boost,
             )
             rows.append(row)
         new_rows = [row for row in rows if row.id is None]
         old_rows = [row for row in rows if row.id is not None]
         if old_rows:
             IndexedDocument.objects.bulk_update(
-                old_rows, ["kind", "object_pk", "title", "body", "url", "audience", "organisation", "date", "year", "indexed_at"],
+                old_rows, ["kind", "object_pk", "title", "body", "url", "audience", "organisation", "date", "year", "indexed_at", "boost"],
                 batch_size=BATCH,
             )
         if new_rows:
@@ -343,7 +344,7 @@ class _SQLite:
         rows = _fetch_rows(
             cursor,
             f"SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, "
-            f"bm25(search_fts, 10.0, 1.0) * (1.0 + 0.5 / (1.0 + COALESCE((julianday('now') - julianday(d.date)) / 365.25, 20.0))) AS rank "
+            f"bm25(search_fts, 10.0, 1.0) * d.boost * (1.0 + 0.5 / (1.0 + COALESCE((julianday('now') - julianday(d.date)) / 365.25, 20.0))) AS rank "
             f"{where} ORDER BY rank, d.id LIMIT %s OFFSET %s",
             [*params, page_size, (page - 1) * page_size],
         )
@@ -385,7 +386,7 @@ class _PostgreSQL:
         rows = _fetch_rows(
             cursor,
             "SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, "
-            "ts_rank(d.search_vector, query) * (1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0))) AS rank "
+            "ts_rank(d.search_vector, query) * d.boost * (1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0))) AS rank "
             f"{where} ORDER BY rank DESC, d.id LIMIT %s OFFSET %s",
             [*params, page_size, (page - 1) * page_size],
         )

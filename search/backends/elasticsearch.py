@@ -112,6 +112,7 @@ class ElasticsearchBackend(SearchBackend):
             "organisation": document.organisation or None,
             "date": document.date.isoformat() if document.date else None,
             "year": document.date.year if document.date else None,
+            "boost": document.boost,
             "spell": f"{title}\n{body[:50_000]}",
         }
 
@@ -218,6 +219,11 @@ class ElasticsearchBackend(SearchBackend):
         scored = Q(
             "function_score", query=matched, score_mode="sum", boost_mode="multiply",
             functions=[SF({"weight": 1}), SF("gauss", date={"origin": "now", "scale": "1825d", "offset": "30d", "decay": 0.5}, weight=0.5)],
+        )
+        # Then each document's own multiplier (superseded guidance ranks below current guidance).
+        scored = Q(
+            "function_score", query=scored, boost_mode="multiply",
+            functions=[SF("field_value_factor", field="boost", missing=1.0)],
         )
         search = self._search().query(scored).extra(track_total_hits=True).source(excludes=["body", "spell"])
         search = search.highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END], fragment_size=160, number_of_fragments=2)

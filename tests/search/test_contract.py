@@ -213,6 +213,17 @@ def test_recent_document_ranks_above_an_older_equal_one(backend):
     assert keys(backend.search("referral")) == ["case_study:2", "case_study:1"]
 
 
+def test_document_with_a_lower_boost_ranks_below_an_equal_one(backend):
+    superseded = make_document(1, "Referral guidance", "referral guidance")
+    current = make_document(2, "Referral guidance", "referral guidance")
+    backend.index_documents([
+        superseded.__class__(**{**superseded.__dict__, "extra": {"superseded": True, "boost": 0.2}}),
+        current,
+    ])
+
+    assert keys(backend.search("referral")) == ["case_study:2", "case_study:1"]
+
+
 def test_title_match_ranks_above_body_match(backend):
     backend.index_documents([
         make_document(1, "Minutes of the board", "The board discussed a prescribing incentive scheme at length."),

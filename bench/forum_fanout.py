@@ -100,6 +100,8 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: fan-out across workers needs the shared services.")
 
+    if FIXED_LAYER:
+        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.forum_fanout_settings"  # this process's layer too
     import django
 
     django.setup()
@@ -218,6 +220,8 @@ async def run(args, ports, sessions, thread, poster):
         while len(received.get(number, ())) < len(sockets) and time.perf_counter() < deadline:
             await asyncio.sleep(0.005)
     await asyncio.sleep(0.5)  # let any duplicates arrive
+    closes = Counter(str(ws.close_code) for ws in sockets)
+    print("socket state before closing (close code: count):", dict(closes))
     for ws in sockets:
         await ws.close()
     for task in listeners:

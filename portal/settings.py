@@ -153,7 +153,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.get("CHANNEL_PREFIX", "pbc-asgi")},
+            # No socket timeout: channels-redis blocks up to 5 s on BZPOPMIN, and redis-py 8's
+            # default 5 s socket timeout would end a consumer's receive loop (redis-py#4091).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "prefix": env.get("CHANNEL_PREFIX", "pbc-asgi")},
         }
     }
 else:

@@ -123,7 +123,7 @@ def test_each_email_has_its_own_one_click_unsubscribe_link(issue, subscribers, s
 
     message = next(m for m in mail.outbox if m.to == [subscribers[0].user.email])
     path = re.search(r"http://testserver(/newsletter/unsubscribe/[\w-]+/)", message.body).group(1)
-    assert message.extra_headers["List-Unsubscribe"] == f"<http://testserver{path}>"
+    assert f"<http://testserver{path}>" in message.extra_headers["List-Unsubscribe"]
     assert "World Class Commissioning" in message.body
     assert message.alternatives and message.alternatives[0][1] == "text/html"
     assert client.get(path).status_code == 200
@@ -299,6 +299,7 @@ def test_one_click_post_with_tampered_token_is_refused(subscribers):
     assert services.is_subscribed(subscribers[0].user)
 
 
+@pytest.mark.urls("tests.guidance.urls_without_one_click")
 def test_without_the_one_click_url_emails_carry_only_the_page_link(issue, subscribers, send):
     send(issue)
 

@@ -328,8 +328,20 @@ def newsletter_candidates(user, limit: int = 8) -> list[dict]:
     """Recent content the composer can pick from: each app's home-page items as this administrator sees them."""
     from portal.home import home_sections
 
+    all_sections = list(home_sections(user, limit=limit))
+    try:
+        from forum.home import busiest_items
+    except ImportError:
+        pass
+    else:
+        from portal.home import HomeSection
+
+        all_sections.append(
+            HomeSection("busiest_threads", "Busiest threads", "/forum/", "No thread had replies this month.", "All message boards",
+                        busiest_items(user, limit))
+        )
     sections = []
-    for section in home_sections(user, limit=limit):
+    for section in all_sections:
         sections.append(
             {
                 "key": section.key,

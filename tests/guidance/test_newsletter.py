@@ -304,3 +304,10 @@ def test_without_the_one_click_url_emails_carry_only_the_page_link(issue, subscr
     send(issue)
 
     assert "List-Unsubscribe-Post" not in mail.outbox[0].extra_headers
+
+
+def test_composer_is_offered_the_busiest_threads(network_admin):
+    sections = {section["key"]: section for section in services.newsletter_candidates(network_admin.user)}
+
+    assert "busiest_threads" in sections
+    assert sections["busiest_threads"]["title"] == "Busiest threads"

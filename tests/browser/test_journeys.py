@@ -78,3 +78,54 @@ def test_member_hides_their_email_from_other_members(browser, portal_server, pag
         screenshot(colleague, "journey-profile-seen-by-colleague")
     finally:
         other.close()
+
+
+def _new_person(browser, portal_server, email):
+    context = browser.new_context(base_url=portal_server["url"], viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London")
+    person = context.new_page()
+    person.set_default_timeout(15_000)
+    sign_in(person, email)
+    return context, person
+
+
+def test_question_on_the_clinical_board_gets_a_live_reply_and_is_accepted(browser, portal_server, page):
+    title = f"Who has a community ophthalmology specification? {uuid.uuid4().hex[:6]}"
+    answer = f"Ours is on the template library, see section 4 ({uuid.uuid4().hex[:6]})."
+    sign_in(page, "cluster.lead@pbc-network.nhs.uk")
+    page.goto("/forum/")
+    page.get_by_role("link", name="Clinical pathways and re-design").first.click()
+    page.locator("main a[href$='/new/']").first.click()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Your question").fill("We are re-designing eye care for our cluster and would rather not start from a blank page.")
+    page.get_by_role("button", name="Post question").click()
+    page.wait_for_url(re.compile(r"/forum/threads/\d+/"))
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    thread_url = page.url
+    screenshot(page, "journey-forum-question")
+
+    watcher_context, watcher = _new_person(browser, portal_server, "member@pbc-network.nhs.uk")
+    replier_context, replier = _new_person(browser, portal_server, "moderator@pbc-network.nhs.uk")
+    try:
+        watcher.goto(thread_url)
+        expect(watcher.locator("#reply-list")).to_be_visible()
+        watcher.evaluate("window.__notReloaded = true")
+        # thread.js asks for every event after data-last-event when its socket opens, so no wait is needed here.
+
+        replier.goto(thread_url)
+        replier.get_by_label("Your reply").fill(answer)
+        replier.get_by_role("button", name="Post reply").click()
+        expect(replier.locator("#reply-list")).to_contain_text(answer)
+
+        expect(watcher.locator("#reply-list")).to_contain_text(answer, timeout=30_000)
+        assert watcher.evaluate("window.__notReloaded === true")
+        screenshot(watcher, "journey-forum-live-reply")
+    finally:
+        watcher_context.close()
+        replier_context.close()
+
+    page.reload()
+    reply = page.locator("article.forum-post", has_text=answer)
+    reply.get_by_role("button", name="Accept as the answer").click()
+    expect(page.locator("article.forum-post--accepted", has_text=answer)).to_be_visible()
+    expect(page.locator("article.forum-post--accepted", has_text=answer)).to_contain_text("Accepted answer")
+    screenshot(page, "journey-forum-accepted")

@@ -129,3 +129,73 @@ def test_question_on_the_clinical_board_gets_a_live_reply_and_is_accepted(browse
     expect(page.locator("article.forum-post--accepted", has_text=answer)).to_be_visible()
     expect(page.locator("article.forum-post--accepted", has_text=answer)).to_contain_text("Accepted answer")
     screenshot(page, "journey-forum-accepted")
+
+
+def _create_course_in_wagtail(page, title):
+    """The administrator adds an event page under Events in the Wagtail page editor and publishes it."""
+    page.goto("/admin/pages/search/?q=Events")
+    links = page.locator("a[href^='/admin/pages/'][href$='/edit/']")
+    links.first.wait_for()
+    found = [(a.get_attribute("href"), a.inner_text().strip()) for a in links.all()]
+    parent_id = next((re.search(r"/admin/pages/(\d+)/", href).group(1) for href, text in found if text.startswith("Events")), None)
+    assert parent_id, found
+    page.goto(f"/admin/pages/add/events/eventpage/{parent_id}/")
+    page.locator("#id_title").fill(title)
+    page.locator("#id_event_type").select_option("training_course")
+    page.locator("#id_summary").fill("A half-day course on writing a business case for service re-design.")
+    page.locator("#id_sessions-0-starts_at").fill("2027-03-10 10:00")
+    page.locator("#id_sessions-0-ends_at").fill("2027-03-10 13:00")
+    page.keyboard.press("Escape")
+    page.locator("#id_capacity").fill("2")
+    page.locator("#id_venue").fill("Chilford Hall, Linton, Cambridge")
+    page.keyboard.press("Escape")
+    page.locator("#id_title").click()
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
+    page.get_by_role("button", name="More actions").first.click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".messages")).to_contain_text("published", timeout=30_000)
+
+
+def test_training_course_fills_then_the_waiting_list_moves_up_and_emails(browser, portal_server, page):
+    from tests.browser.conftest import read_mails
+
+    title = f"Business cases for re-design {uuid.uuid4().hex[:6]}"
+    sign_in(page, "admin@pbc-network.nhs.uk")
+    _create_course_in_wagtail(page, title)
+    screenshot(page, "journey-course-published")
+    page.goto("/events/")
+    page.get_by_role("link", name=title).first.click()
+    course_url = page.url
+
+    people = []
+    try:
+        for email in ["member@pbc-network.nhs.uk", "cluster.lead@pbc-network.nhs.uk", "moderator@pbc-network.nhs.uk"]:
+            context, person = _new_person(browser, portal_server, email)
+            people.append((context, person))
+            person.goto(course_url)
+            person.get_by_role("button", name=re.compile("Book a place|Join the waiting list")).click()
+            expect(person.get_by_role("button", name="Cancel my booking")).to_be_visible()
+        third = people[2][1]
+        expect(third.locator("main")).to_contain_text(re.compile("waiting list", re.I))
+        screenshot(third, "journey-course-waitlisted")
+
+        first = people[0][1]
+        first.get_by_role("button", name="Cancel my booking").click()
+        expect(first.get_by_role("button", name=re.compile("Book a place|Join the waiting list"))).to_be_visible()
+
+        third.reload()
+        expect(third.locator("main")).to_contain_text(re.compile("you have a place|place is confirmed|confirmed", re.I))
+        screenshot(third, "journey-course-promoted")
+    finally:
+        for context, _ in people:
+            context.close()
+
+    def promoted_mail():
+        return [m for m in read_mails(portal_server["mail_dir"]) if "moderator@pbc-network.nhs.uk" in m and title in m]
+    expect(page.locator("body")).to_be_visible()  # keep the page alive while the e-mail is written after commit
+    import time
+    deadline = time.monotonic() + 30
+    while not promoted_mail() and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert promoted_mail(), "the promoted member received no e-mail"
+    assert any(re.search("place", m, re.I) for m in promoted_mail())

@@ -199,3 +199,51 @@ def test_training_course_fills_then_the_waiting_list_moves_up_and_emails(browser
         page.wait_for_timeout(250)
     assert promoted_mail(), "the promoted member received no e-mail"
     assert any(re.search("place", m, re.I) for m in promoted_mail())
+
+
+def test_newcomer_signs_up_verifies_is_approved_and_signs_in(browser, portal_server, page):
+    from tests.browser.conftest import read_mails
+
+    suffix = uuid.uuid4().hex[:6]
+    email = f"newcomer.{suffix}@pbc-network.nhs.uk"
+    password = "Practice-Based-2008!"
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("First name").fill("Nadia")
+    page.get_by_label("Last name").fill(f"Okafor {suffix}")
+    page.get_by_label("Your role").select_option(index=1)
+    page.get_by_label("Your organisation").select_option(index=1)
+    page.locator("input[name=password1]").fill(password)
+    page.locator("input[name=password2]").fill(password)
+    screenshot(page, "journey-signup-form")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(lambda url: "/accounts/signup/" not in url, timeout=30_000)
+    screenshot(page, "journey-signup-check-email")
+
+    link = None
+    for _ in range(60):
+        mails = [m for m in read_mails(portal_server["mail_dir"]) if email in m]
+        found = [re.search(r"https?://\S+/accounts/confirm-email/\S+", m) for m in mails]
+        link = next((f.group(0) for f in found if f), None)
+        if link:
+            break
+        page.wait_for_timeout(500)
+    assert link, "no verification e-mail"
+    page.goto(re.sub(r"^https?://[^/]+", "", link))
+    page.locator("main form button[type=submit]").first.click()
+    screenshot(page, "journey-signup-verified")
+
+    admin_context, admin = _new_person(browser, portal_server, "admin@pbc-network.nhs.uk")
+    try:
+        admin.goto("/directory/pending/")
+        admin.get_by_role("button", name=f"Approve Nadia Okafor {suffix}").click()
+        expect(admin.get_by_role("status")).to_contain_text(f"Nadia Okafor {suffix} is approved")
+        expect(admin.get_by_role("button", name=f"Approve Nadia Okafor {suffix}")).to_have_count(0)
+    finally:
+        admin_context.close()
+
+    sign_in(page, email, password)
+    expect(page.get_by_role("link", name="Sign out")).to_be_visible()
+    page.goto("/directory/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screenshot(page, "journey-signup-signed-in")

@@ -182,6 +182,18 @@ class DatabaseBackend(SearchBackend):
     # --- reading ----------------------------------------------------------------------------
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
                page: int = 1, page_size: int = 10) -> SearchResults:
+        """Search the database's full-text index; a database failure is reported as SearchUnavailable."""
+        from django.db import DatabaseError
+
+        try:
+            # A savepoint, so a failed full-text query leaves the request's connection usable.
+            with transaction.atomic():
+                return self._search(query, viewer_audience, filters, page, page_size)
+        except DatabaseError as error:
+            raise SearchUnavailable(f"the database full-text search failed: {error}") from error
+
+    def _search(self, query: str, viewer_audience: str, filters: dict[str, str] | None,
+                page: int, page_size: int) -> SearchResults:
         audiences = visible_audiences(viewer_audience)
         filters = {name: value for name, value in (filters or {}).items() if value}
         page = max(1, page)

@@ -22,6 +22,7 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
 
-    assert "<!-- test-command -->" in readme
+    block = re.search(r"<!-- test-command -->\n```bash\n(.+?)\n```", readme)
+    assert block, "README.md must give the test command under <!-- test-command -->"
     assert "<!-- run-command -->" in readme
-    assert 'eval "$test_command"' in ci
+    assert block.group(1) in ci.splitlines()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -420,3 +421,100 @@ class TwoEditorApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "Two-editor approval task"
         verbose_name_plural = "Two-editor approval tasks"
+
+
+class AuditTrailIsReadOnly(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit events can be added and read; bulk changes are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise AuditTrailIsReadOnly("The audit trail cannot be changed.")
+
+    def delete(self):
+        raise AuditTrailIsReadOnly("The audit trail cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One administrative action: who did what to which record, and when.
+
+    Written only through ``portal.audit.record``.  Rows are never changed:
+    ``save`` refuses an update, the query set refuses bulk updates and
+    deletes, and on PostgreSQL a trigger (migration 0005) refuses UPDATE and
+    DELETE from any client.  The one change the trigger allows is setting
+    ``actor`` or ``subject`` to NULL, which Django does when an account is
+    deleted outright (``on_delete=SET_NULL``).
+
+    Erasure policy: no name or e-mail address is copied into the trail.  The
+    actor and the person acted on (``subject``) are foreign keys to the
+    account, shown with the account's *current* name; erasing a member
+    blanks that account in place (``directory.services.erase_member``), so
+    the trail then reads "Former member (account 42)" without anyone editing
+    it.  What is frozen is what an auditor needs and is not personal: the
+    account number and the actor's roles at the time.  Callers keep personal
+    data out of ``target_label`` and ``detail`` (``record`` leaves the label
+    of a person empty and shows the subject instead).
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        _settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events", editable=False
+    )
+    actor_account = models.PositiveBigIntegerField(null=True, blank=True, editable=False, help_text="The actor's account number, kept if the account is deleted.")
+    actor_roles = models.CharField(max_length=200, blank=True, editable=False, help_text="The actor's roles when they acted.")
+    action = models.CharField(max_length=100, db_index=True, editable=False, help_text="Dotted code, e.g. directory.member.approved.")
+    description = models.CharField(max_length=300, editable=False)
+    target_type = models.CharField(max_length=100, blank=True, editable=False, help_text="app_label.model of the record acted on.")
+    target_id = models.CharField(max_length=64, blank=True, editable=False)
+    target_label = models.CharField(max_length=300, blank=True, editable=False)
+    subject = models.ForeignKey(
+        _settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events_about",
+        editable=False,
+        help_text="The person the action was about, if any (shown by current name, so erasure applies).",
+    )
+    subject_account = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    detail = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["actor", "-occurred_at"], name="portal_audit_actor_when")]
+        verbose_name = "audit event"
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsReadOnly("Audit events cannot be changed once recorded.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsReadOnly("Audit events cannot be deleted.")
+
+    @staticmethod
+    def _person(user, account: int | None) -> str:
+        if user is None:
+            return f"Deleted account ({account})" if account else "The system"
+        member = getattr(user, "member", None)
+        if member is not None and member.is_erased:
+            return f"Former member (account {user.pk})"
+        return str(user)
+
+    @property
+    def actor_display(self) -> str:
+        return self._person(self.actor, self.actor_account)
+
+    @property
+    def target_display(self) -> str:
+        if self.subject_account:
+            person = self._person(self.subject, self.subject_account)
+            return f"{person}: {self.target_label}" if self.target_label else person
+        return self.target_label

@@ -102,6 +102,8 @@ ROLES: dict[Role, RoleSpec] = {
             "portal.change_link",
             "portal.delete_link",
             "portal.view_link",
+            # the audit trail (read only: nobody holds change or delete)
+            "portal.view_auditevent",
         ),
         admin_access=True,
         requires_mfa=True,

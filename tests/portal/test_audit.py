@@ -1,0 +1,138 @@
+"""The audit trail: ``portal.audit.record`` and the read-only ``AuditEvent``."""
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from portal import audit
+from portal.models import AuditEvent, AuditTrailIsReadOnly
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the read-only trigger exists on PostgreSQL only")
+
+
+def test_record_stores_actor_action_target_and_detail(network_admin, region):
+    event = audit.record(network_admin.user, "directory.organisation.renamed", region["cluster"], before="Old name")
+
+    event.refresh_from_db()
+    assert event.actor == network_admin.user
+    assert event.actor_account == network_admin.user.pk
+    assert "Network administrators" in event.actor_roles
+    assert event.action == "directory.organisation.renamed"
+    assert event.description == "Organisation renamed"
+    assert (event.target_type, event.target_id) == ("directory.organisation", str(region["cluster"].pk))
+    assert event.target_label == str(region["cluster"])
+    assert event.detail == {"before": "Old name"}
+    assert event.occurred_at is not None
+
+
+def test_record_keeps_a_person_out_of_the_label_and_links_them_as_subject(network_admin, member):
+    event = audit.record(network_admin.user, "directory.member.approved", member)
+
+    assert event.target_label == ""
+    assert event.subject == member.user
+    assert event.target_display == "Fiona Marsh"
+
+
+def test_record_by_the_system_has_no_actor(member):
+    event = audit.record(None, "directory.member.approved", member)
+
+    assert event.actor is None
+    assert event.actor_display == "The system"
+
+
+def test_record_stores_dates_and_decimals_in_detail_as_text(network_admin):
+    import datetime
+    from decimal import Decimal
+
+    event = audit.record(network_admin.user, "events.event.rescheduled", when=datetime.date(2026, 11, 23), budget=Decimal("12.50"))
+
+    event.refresh_from_db()
+    assert event.detail == {"when": "2026-11-23", "budget": "12.50"}
+
+
+def test_a_rolled_back_change_leaves_no_event(network_admin):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(network_admin.user, "directory.member.approved")
+        raise RuntimeError("the change failed")
+
+    assert not AuditEvent.objects.exists()
+
+
+def test_saving_an_existing_event_is_refused(network_admin):
+    event = audit.record(network_admin.user, "directory.member.approved")
+    event.description = "Nothing happened"
+
+    with pytest.raises(AuditTrailIsReadOnly):
+        event.save()
+
+
+def test_deleting_an_event_is_refused(network_admin):
+    event = audit.record(network_admin.user, "directory.member.approved")
+
+    with pytest.raises(AuditTrailIsReadOnly):
+        event.delete()
+    with pytest.raises(AuditTrailIsReadOnly):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(AuditTrailIsReadOnly):
+        AuditEvent.objects.update(action="x")
+    assert AuditEvent.objects.count() == 1
+
+
+@postgres_only
+def test_database_refuses_update_from_any_client(network_admin):
+    event = audit.record(network_admin.user, "directory.member.approved")
+
+    with pytest.raises(DatabaseError, match="read-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE portal_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+    event.refresh_from_db()
+    assert event.action == "directory.member.approved"
+
+
+@postgres_only
+def test_database_refuses_delete_from_any_client(network_admin):
+    event = audit.record(network_admin.user, "directory.member.approved")
+
+    with pytest.raises(DatabaseError, match="read-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM portal_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_deleting_the_actors_account_keeps_the_event_and_the_account_number(make_member, member):
+    admin = make_member(first_name="Temporary", last_name="Admin")
+    event = audit.record(admin.user, "directory.member.approved", member)
+    account = admin.user.pk
+
+    admin.user.delete()
+
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert event.actor is None
+    assert event.actor_display == f"Deleted account ({account})"
+    assert event.subject == member.user
+
+
+def test_erasing_the_actor_leaves_no_name_in_the_trail(network_admin, make_member, member, region):
+    from directory.services import erase_member
+
+    moderator = make_member(first_name="Zebedee", last_name="Quirke", organisations=[region["pct"]])
+    audit.record(moderator.user, "forum.post.hidden", region["cluster"])
+
+    erase_member(moderator, by=network_admin.user)
+
+    event = AuditEvent.objects.get(action="forum.post.hidden")
+    assert event.actor_display == f"Former member (account {moderator.user.pk})"
+    row = AuditEvent.objects.filter(pk=event.pk).values().get()
+    assert not any("Zebedee" in str(value) or "Quirke" in str(value) for value in row.values())
+
+
+def test_the_trail_is_not_registered_in_any_admin():
+    from django.contrib import admin
+    from wagtail.snippets.models import get_snippet_models
+
+    assert not admin.site.is_registered(AuditEvent)
+    assert AuditEvent not in get_snippet_models()
+
+
+def test_describe_turns_the_code_into_plain_english():
+    assert audit.describe("events.booking.cancelled_by_admin") == "Booking cancelled by admin"

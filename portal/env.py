@@ -71,6 +71,20 @@ def get_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def get_int_list(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers, e.g. ``10,60,300``; an empty value gives an empty list."""
+    value = get(name)
+    if value is None:
+        return default
+    try:
+        numbers = [int(item) for item in value.split(",") if item.strip()]
+    except ValueError:
+        raise BadEnvironmentVariable(name, f"must be whole numbers separated by commas, not {value!r}", "10,60,300") from None
+    if any(number < 0 for number in numbers):
+        raise BadEnvironmentVariable(name, "must not be negative", "10,60,300")
+    return numbers
+
+
 def get_url(name: str, schemes: set[str], example: str) -> str | None:
     """Return a URL whose scheme is one of ``schemes`` and that has a host, or None when unset."""
     value = get(name)

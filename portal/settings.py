@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "channels",
     "django_tasks",
+    "django_rq",
+    "django_tasks_rq",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -169,8 +171,18 @@ SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend" if ELASTIC
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- background work -------------------------------------------------------------------
-# Inline in the embedded mode; production picks a queue backend (see README).
-TASKS = {"default": {"BACKEND": env.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Inline in the embedded mode; in production with Redis, an RQ queue run by
+# ``manage.py task_worker`` (started by ``manage.py serve``): see portal/queue.py.
+TASKS_QUEUE = PRODUCTION and REDIS_URL is not None
+TASKS = {
+    "default": {
+        "BACKEND": env.get("TASKS_BACKEND")
+        or ("django_tasks_rq.RQBackend" if TASKS_QUEUE else "django_tasks.backends.immediate.ImmediateBackend")
+    }
+}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+RQ = {"QUEUE_CLASS": "portal.queue.RetryingQueue", "JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "portal.queue.PortalWorker"}
+TASKS_RETRY_DELAYS = env.get_int_list("TASKS_RETRY_DELAYS", [10, 60, 300])
 
 # --- e-mail --------------------------------------------------------------------------------
 globals().update(env.email_config("EMAIL_URL"))
@@ -229,7 +241,7 @@ MEDIA_ROOT = Path(env.get("MEDIA_ROOT") or DATA_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "portal.storage.StaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -1,0 +1,23 @@
+"""Static files in production: hashed names and gzip/Brotli copies (WhiteNoise), served with far-future caching."""
+from __future__ import annotations
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """WhiteNoise's storage, tolerant of source maps that a package names but does not ship.
+
+    The NHS.UK frontend CSS in ``wagtail-nhsuk-frontend`` ends with a
+    ``sourceMappingURL`` comment for a ``.map`` file the package leaves out;
+    browsers only fetch it with developer tools open, so the reference is kept
+    as it is instead of stopping ``collectstatic``.  Any other missing file
+    still stops it.
+    """
+
+    def hashed_name(self, name, content=None, filename=None):
+        try:
+            return super().hashed_name(name, content, filename)
+        except ValueError:
+            if name.strip().endswith(".map"):
+                return name
+            raise

@@ -1,0 +1,456 @@
+"""Role × URL matrix: every route answers each of seven viewers as this one table says.
+
+The routes come from the URL configuration itself (``get_resolver()``), the
+Wagtail page types and their routable sub-pages, so a route added anywhere
+without a line in ``EXPECTED`` fails ``test_every_route_has_an_expectation``
+with its name.  Each cell is a GET by that viewer; the body of every answer is
+also searched for private markers (an administrators-only telephone number, a
+draft page's title, a moderators-only thread) that viewer must not see.
+
+Outcomes: ``200``; ``login`` (a redirect to sign in); ``302`` (any other
+redirect); ``403``; ``404``; ``405`` (a POST-only view refusing GET).
+
+Adding a route?  Add a line to ``URLS`` (how to build its address from the
+objects in ``tests/security/world.py``) and to ``EXPECTED`` (what each viewer
+gets), then run ``pytest tests/security/test_url_matrix.py``.
+Wagtail admin routes (under ``/admin/``) are covered by a sample: every one
+of them is for administrators and SHA editors only.
+"""
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import ADMIN_ONLY_PHONE, DRAFT_TITLE, MODERATORS_THREAD_TITLE, VIEWERS, build_world
+
+# fmt: off
+#                                                                  anon   member other  lead   mod    admin  sha
+EXPECTED: dict[str, str] = {
+    "health":                                                     "200    200    200    200    200    200    200",
+    "account_login":                                              "200    302    302    302    302    302    302",
+    "account_logout":                                             "302    200    200    200    200    200    200",
+    "account_inactive":                                           "200    200    200    200    200    200    200",
+    "account_signup":                                             "200    302    302    302    302    302    302",
+    "account_reauthenticate":                                     "login  200    200    200    200    200    200",
+    "account_email":                                              "login  200    200    200    200    200    200",
+    "account_email_verification_sent":                            "200    200    200    200    200    200    200",
+    "account_change_password":                                    "login  200    200    200    200    200    200",
+    "account_set_password":                                       "login  302    302    302    302    302    302",
+    "account_reset_password":                                     "200    200    200    200    200    200    200",
+    "account_confirm_login_code":                                 "login  302    302    302    302    302    302",
+    "account_confirm_email":                                      "200    200    200    200    200    200    200",
+    "account_reset_password_from_key_done":                       "200    200    200    200    200    200    200",
+    "account_reset_password_from_key":                            "200    200    200    200    200    200    200",
+    "account_reset_password_done":                                "200    200    200    200    200    200    200",
+    "mfa_index":                                                  "login  200    200    200    200    200    200",
+    "mfa_authenticate":                                           "login  302    302    302    302    302    302",
+    "mfa_reauthenticate":                                         "login  302    302    302    302    200    200",
+    "mfa_activate_totp":                                          "login  302    302    302    302    302    302",
+    "mfa_deactivate_totp":                                        "login  404    404    404    404    302    302",
+    "mfa_view_recovery_codes":                                    "login  404    404    404    404    404    404",
+    "mfa_generate_recovery_codes":                                "login  302    302    302    302    302    302",
+    "mfa_download_recovery_codes":                                "login  404    404    404    404    404    404",
+    "wagtaildocs_serve [members-only template]":                  "login  200    200    200    200    200    200",
+    "wagtaildocs_serve [matrix entry attachment]":                "login  200    200    200    200    200    200",
+    "wagtaildocs_serve [public template]":                        "200    200    200    200    200    200    200",
+    "wagtaildocs_serve [document on no page]":                    "200    200    200    200    200    200    200",
+    "wagtaildocs_authenticate_with_password":                     "404    404    404    404    404    404    404",
+    "directory:list":                                             "login  200    200    200    200    200    200",
+    "directory:export":                                           "login  200    200    200    200    200    200",
+    "directory:me":                                               "login  200    200    200    200    200    200",
+    "directory:my-data":                                          "login  200    200    200    200    200    200",
+    "directory:member":                                           "login  200    200    200    200    200    200",
+    "directory:vcard":                                            "login  200    200    200    200    200    200",
+    "directory:deactivate":                                       "405    405    405    405    405    405    405",
+    "directory:reactivate":                                       "405    405    405    405    405    405    405",
+    "directory:erase":                                            "login  403    403    403    403    200    403",
+    "directory:organisations":                                    "login  200    200    200    200    200    200",
+    "directory:organisation":                                     "login  200    200    200    200    200    200",
+    "directory:area":                                             "login  200    200    200    200    200    200",
+    "directory:import":                                           "login  403    403    403    403    200    403",
+    "directory:pending":                                          "login  403    403    403    403    200    403",
+    "directory:approve":                                          "405    405    405    405    405    405    405",
+    "directory:decline":                                          "405    405    405    405    405    405    405",
+    "directory:invite":                                           "login  403    403    403    403    200    403",
+    "directory:accept-invitation":                                "302    302    302    302    302    302    302",
+    "redesign:matrix":                                            "login  200    200    200    200    200    200",
+    "redesign:entries":                                           "login  200    200    200    200    200    200",
+    "redesign:entries_export":                                    "login  200    200    200    200    200    200",
+    "redesign:entries_print":                                     "login  200    200    200    200    200    200",
+    "redesign:entry_new":                                         "login  200    200    200    200    200    200",
+    "redesign:entry_new_details":                                 "login  302    302    302    302    302    302",
+    "redesign:import":                                            "login  403    403    403    403    200    403",
+    "redesign:entry":                                             "login  200    200    200    200    200    200",
+    "redesign:entry_edit":                                        "login  200    403    200    403    200    403",
+    "redesign:entry_stage":                                       "405    405    405    405    405    405    405",
+    "redesign:entry_attach":                                      "405    405    405    405    405    405    405",
+    "redesign:entry_business_case":                               "login  200    200    200    200    200    200",
+    "redesign:templates":                                         "200    200    200    200    200    200    200",
+    "redesign:template_new":                                      "login  403    403    200    403    200    403",
+    "redesign:template [members-only]":                           "404    200    200    200    200    200    200",
+    "redesign:template [public]":                                 "200    200    200    200    200    200    200",
+    "redesign:template_add_version":                              "405    405    405    405    405    405    405",
+    "redesign:template_download [members-only]":                  "404    200    200    200    200    200    200",
+    "redesign:template_download [public]":                        "200    200    200    200    200    200    200",
+    "events:book":                                                "405    405    405    405    405    405    405",
+    "events:ics [public event]":                                  "200    200    200    200    200    200    200",
+    "events:ics [members-only event]":                            "404    200    200    200    200    200    200",
+    "events:cancel":                                              "405    405    405    405    405    405    405",
+    "events:certificate":                                         "login  404    403    403    403    404    403",
+    "events:feed":                                                "200    200    200    200    200    200    200",
+    "events:my-feed":                                             "200    200    200    200    200    200    200",
+    "events:training-record":                                     "login  200    200    200    200    200    200",
+    "events:reset-feed":                                          "405    405    405    405    405    405    405",
+    "events:manage-overview":                                     "login  403    403    403    403    200    403",
+    "events:manage":                                              "login  403    403    403    403    200    403",
+    "events:manage-book":                                         "405    405    405    405    405    405    405",
+    "events:manage-capacity":                                     "405    405    405    405    405    405    405",
+    "events:manage-email":                                        "405    405    405    405    405    405    405",
+    "events:attendees-csv":                                       "login  403    403    403    403    200    403",
+    "events:manage-attendance":                                   "405    405    405    405    405    405    405",
+    "forum:index":                                                "login  200    200    200    200    200    200",
+    "forum:board [members]":                                      "login  200    200    200    200    200    200",
+    "forum:board [moderators only]":                              "login  404    404    404    200    200    404",
+    "forum:new_thread":                                           "login  200    200    200    200    200    200",
+    "forum:watch_board":                                          "login  405    405    405    405    405    405",
+    "forum:thread [members]":                                     "login  200    200    200    200    200    200",
+    "forum:thread [moderators only]":                             "login  404    404    404    200    200    404",
+    "forum:reply":                                                "login  405    405    405    405    405    405",
+    "forum:edit_thread":                                          "login  200    403    403    200    200    403",
+    "forum:watch_thread":                                         "login  405    405    405    405    405    405",
+    "forum:report_thread":                                        "login  200    200    200    200    200    200",
+    "forum:moderate_thread":                                      "login  405    405    405    405    405    405",
+    "forum:edit_reply":                                           "login  403    200    403    200    200    403",
+    "forum:accept":                                               "login  405    405    405    405    405    405",
+    "forum:report_reply":                                         "login  200    200    200    200    200    200",
+    "forum:hide_reply":                                           "login  405    405    405    405    405    405",
+    "forum:history":                                              "login  200    200    200    200    200    200",
+    "forum:attachment":                                           "login  200    200    200    200    200    200",
+    "forum:queue":                                                "login  403    403    403    200    200    403",
+    "forum:dismiss_report":                                       "login  405    405    405    405    405    405",
+    "forum:notifications":                                        "login  200    200    200    200    200    200",
+    "forum:unsubscribe":                                          "200    200    200    200    200    200    200",
+    "search:search":                                              "200    200    200    200    200    200    200",
+    "guidance:one_click_unsubscribe":                             "405    405    405    405    405    405    405",
+    "django.views.static.serve":                                  "404    404    404    404    404    404    404",
+    "wagtailcore_authenticate_with_password":                     "404    404    404    404    404    404    404",
+    "wagtailcore_login":                                          "200    200    200    200    200    200    200",
+    "wagtail_serve [portal.HomePage]":                            "200    200    200    200    200    200    200",
+    "wagtail_serve [portal.StandardPage public]":                 "200    200    200    200    200    200    200",
+    "wagtail_serve [portal.StandardPage members-only]":           "login  200    200    200    200    200    200",
+    "wagtail_serve [portal.GuidanceIndexPage]":                   "200    200    200    200    200    200    200",
+    "wagtail_serve [portal.GuidanceIndexPage:links]":             "200    200    200    200    200    200    200",
+    "wagtail_serve [portal.GuidancePage public]":                 "200    200    200    200    200    200    200",
+    "wagtail_serve [portal.GuidancePage members-only]":           "login  200    200    200    200    200    200",
+    "wagtail_serve [portal.GuidancePage draft]":                  "404    404    404    404    404    404    404",
+    "wagtail_serve [portal.NewsletterArchivePage:archive]":       "login  200    200    200    200    200    200",
+    "wagtail_serve [portal.NewsletterArchivePage]":               "login  200    200    200    200    200    200",
+    "wagtail_serve [portal.NewsletterArchivePage:compose]":       "login  403    403    403    403    200    403",
+    "wagtail_serve [portal.NewsletterArchivePage:subscription]":  "login  302    302    302    302    302    302",
+    "wagtail_serve [portal.NewsletterArchivePage:unsubscribe]":   "200    200    200    200    200    200    200",
+    "wagtail_serve [portal.NewsletterIssuePage]":                 "login  200    200    200    200    200    200",
+    "wagtail_serve [redesign.RedesignSectionPage]":               "login  200    200    200    200    200    200",
+    "wagtail_serve [redesign.CaseStudyIndexPage]":                "200    200    200    200    200    200    200",
+    "wagtail_serve [redesign.CaseStudyPage public]":              "200    200    200    200    200    200    200",
+    "wagtail_serve [redesign.CaseStudyPage members-only]":        "login  200    200    200    200    200    200",
+    "wagtail_serve [events.EventIndexPage]":                      "200    200    200    200    200    200    200",
+    "wagtail_serve [events.EventPage public]":                    "200    200    200    200    200    200    200",
+    "wagtail_serve [events.EventPage members-only]":              "login  200    200    200    200    200    200",
+    "wagtail_serve [no such page]":                               "404    404    404    404    404    404    404",
+    "admin [dashboard]":                                          "login  login  login  login  login  200    200",
+    "admin [page explorer]":                                      "login  login  login  login  login  200    200",
+    "admin [edit the draft guidance]":                            "login  login  login  login  login  200    200",
+    "admin [documents]":                                          "login  login  login  login  login  200    200",
+    "admin [images]":                                             "login  login  login  login  login  200    200",
+    "admin [links library snippets]":                             "login  login  login  login  login  200    200",
+    "admin [users]":                                              "login  login  login  login  login  302    302",
+    "admin [search]":                                             "login  login  login  login  login  200    200",
+}
+# fmt: on
+
+ADMIN_PREFIX = "admin/"
+
+
+def _doc(document) -> str:
+    return reverse("wagtaildocs_serve", args=[document.id, document.filename])
+
+
+def _sub(page, name: str, *args) -> str:
+    return page.url + page.reverse_subpage(name, args=args)
+
+
+URLS = {
+    "health": lambda w: "/health/",
+    # allauth: the sign-in, password and two-factor pages
+    "account_login": lambda w: reverse("account_login"),
+    "account_logout": lambda w: reverse("account_logout"),
+    "account_inactive": lambda w: reverse("account_inactive"),
+    "account_signup": lambda w: reverse("account_signup"),
+    "account_reauthenticate": lambda w: reverse("account_reauthenticate"),
+    "account_email": lambda w: reverse("account_email"),
+    "account_email_verification_sent": lambda w: reverse("account_email_verification_sent"),
+    "account_change_password": lambda w: reverse("account_change_password"),
+    "account_set_password": lambda w: reverse("account_set_password"),
+    "account_reset_password": lambda w: reverse("account_reset_password"),
+    "account_confirm_login_code": lambda w: reverse("account_confirm_login_code"),
+    "account_confirm_email": lambda w: reverse("account_confirm_email", args=["not-a-key"]),
+    "account_reset_password_from_key_done": lambda w: reverse("account_reset_password_from_key_done"),
+    "account_reset_password_from_key": lambda w: reverse("account_reset_password_from_key", args=["1", "not-a-key"]),
+    "account_reset_password_done": lambda w: reverse("account_reset_password_done"),
+    "mfa_index": lambda w: reverse("mfa_index"),
+    "mfa_authenticate": lambda w: reverse("mfa_authenticate"),
+    "mfa_reauthenticate": lambda w: reverse("mfa_reauthenticate"),
+    "mfa_activate_totp": lambda w: reverse("mfa_activate_totp"),
+    "mfa_deactivate_totp": lambda w: reverse("mfa_deactivate_totp"),
+    "mfa_view_recovery_codes": lambda w: reverse("mfa_view_recovery_codes"),
+    "mfa_generate_recovery_codes": lambda w: reverse("mfa_generate_recovery_codes"),
+    "mfa_download_recovery_codes": lambda w: reverse("mfa_download_recovery_codes"),
+    # documents: through Wagtail's serve view and the portal's before_serve_document hook
+    "wagtaildocs_serve [members-only template]": lambda w: _doc(w.private_document),
+    "wagtaildocs_serve [matrix entry attachment]": lambda w: _doc(w.entry_document.document),
+    "wagtaildocs_serve [public template]": lambda w: _doc(w.public_document),
+    "wagtaildocs_serve [document on no page]": lambda w: _doc(w.plain_document),
+    "wagtaildocs_authenticate_with_password": lambda w: reverse("wagtaildocs_authenticate_with_password", args=[999_999]),
+    # directory
+    "directory:list": lambda w: reverse("directory:list"),
+    "directory:export": lambda w: reverse("directory:export"),
+    "directory:me": lambda w: reverse("directory:me"),
+    "directory:my-data": lambda w: reverse("directory:my-data"),
+    "directory:member": lambda w: reverse("directory:member", args=[w.colleague.pk]),
+    "directory:vcard": lambda w: reverse("directory:vcard", args=[w.colleague.pk]),
+    "directory:deactivate": lambda w: reverse("directory:deactivate", args=[w.colleague.pk]),
+    "directory:reactivate": lambda w: reverse("directory:reactivate", args=[w.colleague.pk]),
+    "directory:erase": lambda w: reverse("directory:erase", args=[w.colleague.pk]),
+    "directory:organisations": lambda w: reverse("directory:organisations"),
+    "directory:organisation": lambda w: reverse("directory:organisation", args=[w.practice.slug]),
+    "directory:area": lambda w: reverse("directory:area", args=[w.area.slug]),
+    "directory:import": lambda w: reverse("directory:import"),
+    "directory:pending": lambda w: reverse("directory:pending"),
+    "directory:approve": lambda w: reverse("directory:approve", args=[w.pending.pk]),
+    "directory:decline": lambda w: reverse("directory:decline", args=[w.pending.pk]),
+    "directory:invite": lambda w: reverse("directory:invite"),
+    "directory:accept-invitation": lambda w: reverse("directory:accept-invitation", args=[w.invitation.token]),
+    # re-design matrix and template library
+    "redesign:matrix": lambda w: reverse("redesign:matrix"),
+    "redesign:entries": lambda w: reverse("redesign:entries"),
+    "redesign:entries_export": lambda w: reverse("redesign:entries_export"),
+    "redesign:entries_print": lambda w: reverse("redesign:entries_print"),
+    "redesign:entry_new": lambda w: reverse("redesign:entry_new"),
+    "redesign:entry_new_details": lambda w: reverse("redesign:entry_new_details"),
+    "redesign:import": lambda w: reverse("redesign:import"),
+    "redesign:entry": lambda w: reverse("redesign:entry", args=[w.entry.pk]),
+    "redesign:entry_edit": lambda w: reverse("redesign:entry_edit", args=[w.entry.pk]),
+    "redesign:entry_stage": lambda w: reverse("redesign:entry_stage", args=[w.entry.pk]),
+    "redesign:entry_attach": lambda w: reverse("redesign:entry_attach", args=[w.entry.pk]),
+    "redesign:entry_business_case": lambda w: reverse("redesign:entry_business_case", args=[w.entry.pk]),
+    "redesign:templates": lambda w: reverse("redesign:templates"),
+    "redesign:template_new": lambda w: reverse("redesign:template_new"),
+    "redesign:template [members-only]": lambda w: reverse("redesign:template", args=[w.template.pk]),
+    "redesign:template [public]": lambda w: reverse("redesign:template", args=[w.public_template.pk]),
+    "redesign:template_add_version": lambda w: reverse("redesign:template_add_version", args=[w.template.pk]),
+    "redesign:template_download [members-only]": lambda w: reverse("redesign:template_download", args=[w.template.pk, 1]),
+    "redesign:template_download [public]": lambda w: reverse("redesign:template_download", args=[w.public_template.pk, 1]),
+    # events: the member's booking of the members-only event
+    "events:book": lambda w: reverse("events:book", args=[w.members_event.pk]),
+    "events:ics [public event]": lambda w: reverse("events:ics", args=[w.public_event.pk]),
+    "events:ics [members-only event]": lambda w: reverse("events:ics", args=[w.members_event.pk]),
+    "events:cancel": lambda w: reverse("events:cancel", args=[w.booking.pk]),
+    "events:certificate": lambda w: reverse("events:certificate", args=[w.booking.pk]),
+    "events:feed": lambda w: reverse("events:feed"),
+    "events:my-feed": lambda w: reverse("events:my-feed", args=[w.feed.token]),
+    "events:training-record": lambda w: reverse("events:training-record"),
+    "events:reset-feed": lambda w: reverse("events:reset-feed"),
+    "events:manage-overview": lambda w: reverse("events:manage-overview"),
+    "events:manage": lambda w: reverse("events:manage", args=[w.members_event.pk]),
+    "events:manage-book": lambda w: reverse("events:manage-book", args=[w.members_event.pk]),
+    "events:manage-capacity": lambda w: reverse("events:manage-capacity", args=[w.members_event.pk]),
+    "events:manage-email": lambda w: reverse("events:manage-email", args=[w.members_event.pk]),
+    "events:attendees-csv": lambda w: reverse("events:attendees-csv", args=[w.members_event.pk]),
+    "events:manage-attendance": lambda w: reverse("events:manage-attendance", args=[w.booking.pk]),
+    # forum: the member's thread, the other organisation's reply, and the moderators' board
+    "forum:index": lambda w: reverse("forum:index"),
+    "forum:board [members]": lambda w: reverse("forum:board", args=[w.board.slug]),
+    "forum:board [moderators only]": lambda w: reverse("forum:board", args=[w.moderators_board.slug]),
+    "forum:new_thread": lambda w: reverse("forum:new_thread", args=[w.board.slug]),
+    "forum:watch_board": lambda w: reverse("forum:watch_board", args=[w.board.slug]),
+    "forum:thread [members]": lambda w: reverse("forum:thread", args=[w.thread.pk]),
+    "forum:thread [moderators only]": lambda w: reverse("forum:thread", args=[w.moderators_thread.pk]),
+    "forum:reply": lambda w: reverse("forum:reply", args=[w.thread.pk]),
+    "forum:edit_thread": lambda w: reverse("forum:edit_thread", args=[w.thread.pk]),
+    "forum:watch_thread": lambda w: reverse("forum:watch_thread", args=[w.thread.pk]),
+    "forum:report_thread": lambda w: reverse("forum:report_thread", args=[w.thread.pk]),
+    "forum:moderate_thread": lambda w: reverse("forum:moderate_thread", args=[w.thread.pk, "lock"]),
+    "forum:edit_reply": lambda w: reverse("forum:edit_reply", args=[w.reply.pk]),
+    "forum:accept": lambda w: reverse("forum:accept", args=[w.reply.pk]),
+    "forum:report_reply": lambda w: reverse("forum:report_reply", args=[w.reply.pk]),
+    "forum:hide_reply": lambda w: reverse("forum:hide_reply", args=[w.reply.pk]),
+    "forum:history": lambda w: reverse("forum:history", args=["thread", w.thread.pk]),
+    "forum:attachment": lambda w: reverse("forum:attachment", args=[w.attachment.pk]),
+    "forum:queue": lambda w: reverse("forum:queue"),
+    "forum:dismiss_report": lambda w: reverse("forum:dismiss_report", args=[w.report.pk]),
+    "forum:notifications": lambda w: reverse("forum:notifications"),
+    "forum:unsubscribe": lambda w: reverse("forum:unsubscribe", args=[w.forum_unsubscribe_token]),
+    "search:search": lambda w: reverse("search:search") + "?q=dermatology",
+    "guidance:one_click_unsubscribe": lambda w: reverse("guidance:one_click_unsubscribe", args=[w.newsletter_token]),
+    "django.views.static.serve": lambda w: "/media/images/not-there.jpg",
+    # Wagtail pages: each page type, public and members-only where it has an audience, and a draft
+    "wagtailcore_authenticate_with_password": lambda w: reverse("wagtailcore_authenticate_with_password", args=[999_999, w.home.pk]),
+    "wagtailcore_login": lambda w: reverse("wagtailcore_login"),
+    "wagtail_serve [portal.HomePage]": lambda w: w.home.url,
+    "wagtail_serve [portal.StandardPage public]": lambda w: w.about.url,
+    "wagtail_serve [portal.StandardPage members-only]": lambda w: w.members_page.url,
+    "wagtail_serve [portal.GuidanceIndexPage]": lambda w: w.guidance_index.url,
+    "wagtail_serve [portal.GuidanceIndexPage:links]": lambda w: _sub(w.guidance_index, "links"),
+    "wagtail_serve [portal.GuidancePage public]": lambda w: w.public_guidance.url,
+    "wagtail_serve [portal.GuidancePage members-only]": lambda w: w.members_guidance.url,
+    "wagtail_serve [portal.GuidancePage draft]": lambda w: w.guidance_index.url + "draft-tariff/",
+    "wagtail_serve [portal.NewsletterArchivePage]": lambda w: w.newsletter.url,
+    "wagtail_serve [portal.NewsletterArchivePage:archive]": lambda w: _sub(w.newsletter, "archive"),
+    "wagtail_serve [portal.NewsletterArchivePage:compose]": lambda w: _sub(w.newsletter, "compose"),
+    "wagtail_serve [portal.NewsletterArchivePage:subscription]": lambda w: _sub(w.newsletter, "subscription"),
+    "wagtail_serve [portal.NewsletterArchivePage:unsubscribe]": lambda w: _sub(w.newsletter, "unsubscribe", w.newsletter_token),
+    "wagtail_serve [portal.NewsletterIssuePage]": lambda w: w.issue.url,
+    "wagtail_serve [redesign.RedesignSectionPage]": lambda w: "/redesign/",
+    "wagtail_serve [redesign.CaseStudyIndexPage]": lambda w: w.case_study_index.url,
+    "wagtail_serve [redesign.CaseStudyPage public]": lambda w: w.public_case_study.url,
+    "wagtail_serve [redesign.CaseStudyPage members-only]": lambda w: w.members_case_study.url,
+    "wagtail_serve [events.EventIndexPage]": lambda w: w.events_index.url,
+    "wagtail_serve [events.EventPage public]": lambda w: w.public_event.url,
+    "wagtail_serve [events.EventPage members-only]": lambda w: w.members_event.url,
+    "wagtail_serve [no such page]": lambda w: "/no-such-page/",
+    # Wagtail admin: a sample; every admin route is for administrators and SHA editors only
+    "admin [dashboard]": lambda w: "/admin/",
+    "admin [page explorer]": lambda w: f"/admin/pages/{w.guidance_index.pk}/",
+    "admin [edit the draft guidance]": lambda w: f"/admin/pages/{w.draft_guidance.pk}/edit/",
+    "admin [documents]": lambda w: "/admin/documents/",
+    "admin [images]": lambda w: "/admin/images/",
+    "admin [links library snippets]": lambda w: "/admin/snippets/portal/link/",
+    "admin [users]": lambda w: "/admin/users/",
+    "admin [search]": lambda w: "/admin/pages/search/?q=tariff",
+}
+
+# Which viewers may see each private marker anywhere in a body.
+MARKER_VIEWERS = {
+    ADMIN_ONLY_PHONE: {"network_admin"},
+    DRAFT_TITLE: {"network_admin", "sha_editor"},
+    MODERATORS_THREAD_TITLE: {"moderator", "network_admin"},
+}
+
+
+def route_of(case: str) -> str:
+    return case.split(" [")[0]
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                callback = pattern.lookup_str
+                name = callback
+            yield prefix + str(pattern.pattern), name
+
+
+def configured_routes() -> set[str]:
+    """Every non-admin route name, plus each Wagtail page type and routable sub-page."""
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+    from wagtail.models import get_page_models
+
+    routes = {name for path, name in _walk(get_resolver().url_patterns) if not path.startswith(ADMIN_PREFIX)}
+    for model in get_page_models():
+        if model._meta.label == "wagtailcore.Page":
+            continue
+        label = model._meta.label
+        if issubclass(model, RoutablePageMixin):
+            # The mixin's own "index_route" is the page itself.
+            routes |= {f"wagtail_serve [{label}:{p.name}]" for p in model.get_subpage_urls() if p.name != "index_route"}
+        routes.add(f"wagtail_serve [{label}]")
+    return routes
+
+
+def _covers(route: str, case: str) -> bool:
+    if route.startswith("wagtail_serve ["):
+        return case.startswith(route[:-1] + " ") or case.startswith(route[:-1] + "]")
+    return route_of(case) == route
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if location.startswith((settings.LOGIN_URL, "/admin/login/")):
+            return "login"
+        return "302"
+    return str(response.status_code)
+
+
+def leaked_markers(response, viewer: str) -> list[str]:
+    # Reading a streamed body to the end also closes its file, as a server would.
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    body = data.decode("utf-8", "replace")
+    return [marker for marker, allowed in MARKER_VIEWERS.items() if marker in body and viewer not in allowed]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The region, built once for the whole module inside a transaction rolled back at the end."""
+    media = tmp_path_factory.mktemp("security-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as Django's TestCase marks its own, so services' durable blocks may nest
+        with outer:
+            w = build_world()
+            w.session_keys = {}
+            for viewer in VIEWERS[1:]:
+                client = Client()
+                client.force_login(getattr(w, viewer).user)
+                w.session_keys[viewer] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            yield w
+            transaction.set_rollback(True)
+
+
+def client_as(world, viewer: str) -> Client:
+    client = Client()
+    if viewer != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.session_keys[viewer]
+    return client
+
+
+def observe(world, case: str) -> tuple[str, list[str]]:
+    url = URLS[case](world)
+    outcomes, leaks = [], []
+    for viewer in VIEWERS:
+        response = client_as(world, viewer).get(url)
+        outcomes.append(outcome(response))
+        leaks += [f"{viewer} sees {marker!r}" for marker in leaked_markers(response, viewer)]
+    return " ".join(outcomes), leaks
+
+
+def test_every_route_has_an_expectation():
+    missing = sorted(route for route in configured_routes() if not any(_covers(route, case) for case in EXPECTED))
+    assert not missing, (
+        f"No expectation for {', '.join(missing)}. Add a line for each to URLS and EXPECTED in "
+        "tests/security/test_url_matrix.py saying what each of the seven viewers gets."
+    )
+
+
+def test_every_expectation_has_an_address_and_seven_outcomes():
+    assert set(EXPECTED) == set(URLS)
+    assert all(len(row.split()) == len(VIEWERS) for row in EXPECTED.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(EXPECTED))
+def test_route_answers_each_viewer_as_expected_and_shows_no_private_marker(world, case):
+    actual, leaks = observe(world, case)
+    expected = " ".join(EXPECTED[case].split())
+    assert actual == expected, f"{case}\n  viewers:  {' '.join(VIEWERS)}\n  expected: {expected}\n  actual:   {actual}"
+    assert not leaks

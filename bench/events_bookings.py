@@ -20,6 +20,7 @@ keep below PostgreSQL's max_connections).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
@@ -115,6 +116,12 @@ def main() -> None:
             print("  error:", line)
         ok = confirmed == args.capacity and not errors and positions_ok and order_ok and len(waiting) == args.requests - args.capacity
         print("RESULT:", "PASS" if ok else "FAIL")
+        # The last line is for ``python -m bench``, which reads it.
+        print(json.dumps({
+            "requests": args.requests, "capacity": args.capacity, "confirmed": confirmed, "waitlisted": len(waiting),
+            "errors": len(errors), "seconds": round(elapsed, 2), "bookings_per_minute": round(args.requests / elapsed * 60),
+            "pass": ok,
+        }))
         if not ok:
             sys.exit(1)
     finally:

@@ -244,6 +244,13 @@ def report(args, expected: int, delivered: int, duplicated: int, latencies: list
             f"post → delivery ms: p50 {percentile(latencies, 50):.1f}  p95 {percentile(latencies, 95):.1f}  "
             f"p99 {percentile(latencies, 99):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}"
         )
+    # The last line is for ``python -m bench``, which reads it.
+    print(json.dumps({
+        "sockets": args.sockets, "replies": args.replies, "expected": expected, "delivered": delivered,
+        "lost": expected - delivered, "duplicated": duplicated,
+        **{f"p{p}_ms": round(percentile(latencies, p), 1) if latencies else None for p in (50, 95, 99)},
+        "max_ms": round(max(latencies), 1) if latencies else None,
+    }))
 
 
 if __name__ == "__main__":

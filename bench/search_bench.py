@@ -15,6 +15,7 @@ from the same vocabulary plus the judged queries, run as a member.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -125,6 +126,12 @@ def main() -> None:
         found += bool(results.total)
     print(f"{len(queries)} queries (member, first page of 10, with facets and highlights; {found} found something): "
           f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms")
+    # The last line is for ``python -m bench``, which reads it.
+    print(json.dumps({
+        "backend": args.backend, "documents": written, "index_seconds": round(elapsed, 1),
+        "documents_per_second": round(written / elapsed), "queries": len(queries),
+        "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(max(timings), 1),
+    }))
     if relay:
         relay.__exit__(None, None, None)
         server.close()

@@ -57,6 +57,11 @@ class HomePage(Page):
         context["sections"] = home_sections(request.user)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        from portal.page_cache import serve_cached
+
+        return serve_cached(request, lambda: super(HomePage, self).serve(request, *args, **kwargs))
+
 
 class StandardPage(Page):
     """A plain content page: about the network, how to join, accessibility statement."""
@@ -227,7 +232,9 @@ class GuidancePage(Page):
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        return super().serve(request, *args, **kwargs)
+        from portal.page_cache import serve_cached
+
+        return serve_cached(request, lambda: super(GuidancePage, self).serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

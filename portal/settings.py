@@ -139,6 +139,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not PRODUC
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise env.BadEnvironmentVariable("DATABASE_URL", "must point at PostgreSQL when PORTAL_MODE=production", "postgres://portal@db:5432/portal")
+if PRODUCTION:
+    # Under ASGI every request runs in a thread of its own, so a persistent connection per thread
+    # (CONN_MAX_AGE) is never reused: a burst of requests opened one connection each until PostgreSQL
+    # refused more ("too many clients", found by the benchmark). A pool per worker process caps and reuses them.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache (and allauth's rate limits) and the channel layer ---------------

@@ -89,3 +89,10 @@ def test_email_url_selects_smtp_with_tls():
     assert config["EMAIL_USE_TLS"] is True
     assert config["EMAIL_HOST_USER"] == "portal@nhs.net"
     assert config["EMAIL_HOST_PASSWORD"] == "p@ss"
+
+
+def test_production_pools_database_connections_instead_of_keeping_one_per_thread():
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool']['max_size'])"
+    result = run_manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "10"]

@@ -1,0 +1,115 @@
+"""The benchmark's pieces on tiny data, so ``python -m bench`` cannot rot.  No timings are asserted here."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import run
+from directory.models import Member
+from portal.synthetic import SyntheticCounts, build_synthetic, current_counts, synthetic_thread
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = SyntheticCounts(members=6, entries=4, replies=3, documents=5)
+
+
+@pytest.fixture
+def tiny(region, service_areas):
+    return build_synthetic(TINY)
+
+
+def test_bench_data_builds_each_kind_at_the_size_asked(tiny):
+    assert tiny == TINY
+    assert synthetic_thread().replies.count() == 3
+
+
+def test_bench_data_run_again_at_the_same_size_keeps_the_same_rows(tiny):
+    before = set(Member.objects.values_list("pk", flat=True))
+
+    assert build_synthetic(TINY) == TINY
+    assert set(Member.objects.values_list("pk", flat=True)) == before
+
+
+def test_bench_data_reset_removes_synthetic_rows_and_keeps_real_members(tiny, member):
+    assert build_synthetic(SyntheticCounts()) == SyntheticCounts()
+    assert Member.objects.filter(pk=member.pk).exists()
+
+
+def test_bench_data_command_reports_what_it_built(region, service_areas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("bench_data", "--members=2", "--entries=2", "--replies=2", "--documents=2", "--no-demo", stdout=out)
+
+    assert "2 members, 2 matrix entries, 2 replies, 2 search documents" in out.getvalue()
+    assert current_counts() == SyntheticCounts(2, 2, 2, 2)
+
+
+def test_query_counter_counts_each_page_for_the_right_visitor(tiny):
+    thread = synthetic_thread()
+    pages = [("directory list", "/directory/", True, False), ("forum thread", f"/forum/threads/{thread.pk}/", True, False),
+             ("sign-in page", "/accounts/login/", False, False)]
+
+    counts = run.count_queries(pages)
+
+    assert set(counts) == {"directory list", "forum thread", "sign-in page"}
+    assert all(count > 0 for figure, count in counts.items() if figure != "sign-in page")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_generator_sends_the_asked_number_of_requests_and_reports_percentiles(live_server):
+    result = subprocess.run(
+        [sys.executable, "bench/load.py", "--host", live_server.url, "--path", "/accounts/login/", "--rate", "10", "--duration", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+
+    report = run.last_json_line(result.stdout)
+    assert report["requests"] == 10
+    assert report["failures"] == 0
+    assert report["p50_ms"] <= report["p95_ms"] <= report["p99_ms"]
+
+
+def test_script_result_is_its_last_json_line():
+    output = "indexing …\n{\"p95_ms\": 1}\nsome words\n{\"p95_ms\": 12.5, \"documents\": 100}\n"
+
+    assert run.last_json_line(output) == {"p95_ms": 12.5, "documents": 100}
+
+
+def test_table_gives_ratio_to_target_and_marks_missed_targets():
+    rows = [run.Row("page home", "12 ms", "p95 30 / p99 40 ms", "p95 ≤ 50 ms", 0.6, True),
+            run.Row("cold start", "4.50 s", "runs: 4.50 s", "≤ 3 s", 1.5, False)]
+
+    table = run.format_table(rows).splitlines()
+
+    assert table[2] == "| page home | 12 ms | p95 30 / p99 40 ms | p95 ≤ 50 ms | 0.60 | met |"
+    assert table[3].endswith("| 1.50 | **missed** |")
+
+
+def test_results_file_keeps_its_notes_and_replaces_only_the_latest_run(tmp_path, monkeypatch):
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\nProfiling notes stay.\n")
+    monkeypatch.setattr(run, "RESULTS", results)
+
+    run.write_results("first run")
+    run.write_results("second run")
+
+    text = results.read_text()
+    assert "Profiling notes stay." in text
+    assert "second run" in text and "first run" not in text
+
+
+def test_page_results_become_rows_against_the_cached_and_uncached_targets():
+    pages = [("home", "/", False, True), ("directory list", "/directory/", True, False)]
+    fast = {"p50_ms": 10, "p95_ms": 40, "p99_ms": 60, "failures": 0, "requests": 100, "achieved_rate": 100.0, "errors": []}
+    results = {"home": fast, "directory list": {**fast, "failures": 2, "errors": ["HTTP 500"]}}
+
+    home, directory = run.page_rows(results, pages, rate=100, duration=1)
+
+    assert (home.met, home.ratio) == (True, 40 / 50)
+    assert (directory.met, directory.ratio) == (False, 40 / 150)
+    assert json.dumps(directory.notes) == json.dumps(["directory list: HTTP 500"])

@@ -93,6 +93,6 @@ def test_email_url_selects_smtp_with_tls():
 
 def test_production_pools_database_connections_instead_of_keeping_one_per_thread():
     code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool']['max_size'])"
-    result = run_manage("shell", "-c", code, env=PRODUCTION_ENV)
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0", "10"]

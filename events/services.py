@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from directory.models import Member, Organisation
@@ -121,8 +121,31 @@ def _free_place(event: EventPage) -> int | None:
     return next(n for n in range(1, event.capacity + 1) if n not in taken)
 
 
-def _next_position(event: EventPage) -> int:
-    return (Booking.objects.filter(event=event).waitlisted().aggregate(m=Max("position"))["m"] or 0) + 1
+def _tally(event: EventPage, member: Member, organisation: Organisation | None) -> dict:
+    """Everything a booking decision reads about the event's bookings, in one query under the lock.
+
+    The lock serialises bookings on one event, so every statement run while it
+    is held is paid by every waiter: one aggregate replaces the separate
+    "already booked?", organisation count, places taken and waiting-list queries.
+    """
+    holding = Q(status__in=Booking.PLACE_STATUSES)
+    return Booking.objects.filter(event=event).active().aggregate(
+        mine=Count("pk", filter=Q(member=member)),
+        organisation=Count("pk", filter=Q(organisation=organisation)),  # unused when None
+        places=Count("pk", filter=holding),
+        highest_place=Max("place", filter=holding),
+        last_position=Max("position", filter=Q(status=Booking.Status.WAITLISTED)),
+    )
+
+
+def _first_free_place(event: EventPage, tally: dict) -> int | None:
+    """The lowest free place from a tally; only a gap left by a cancellation needs another query."""
+    taken, highest = tally["places"], tally["highest_place"] or 0
+    if event.capacity is not None and taken >= event.capacity:
+        return None
+    if taken == highest:  # places 1..highest all held: the next one is free
+        return highest + 1
+    return _free_place(event)
 
 
 def _after_commit(func, *args) -> None:
@@ -153,6 +176,8 @@ def _promote(event: EventPage, actor=None) -> list[Booking]:
 
 
 def _book(event_pk: int, member: Member, *, actor, on_behalf: bool) -> Booking:
+    # The member's organisation is not the event's to guard: read it before taking the lock.
+    organisation = organisation_for_limit(member)
     event = _lock_event(event_pk)
     now = timezone.now()
     if not event.takes_bookings:
@@ -172,18 +197,17 @@ def _book(event_pk: int, member: Member, *, actor, on_behalf: bool) -> Booking:
         closes = event.booking_closes()
         if closes and now >= closes:
             raise BookingClosed()
-    active = Booking.objects.filter(event=event).active()
-    if active.filter(member=member).exists():
+    tally = _tally(event, member, organisation)
+    if tally["mine"]:
         raise AlreadyBooked("That member already has a booking for this event." if on_behalf else None)
-    organisation = organisation_for_limit(member)
     if event.organisation_limit is not None and organisation is not None:
-        if active.filter(organisation=organisation).count() >= event.organisation_limit:
+        if tally["organisation"] >= event.organisation_limit:
             places = "place" if event.organisation_limit == 1 else "places"
             raise OrganisationLimitReached(
                 f"{organisation.name} already has {event.organisation_limit} {places} for this event, "
                 f"which is the most one organisation may hold."
             )
-    place = _free_place(event)
+    place = _first_free_place(event, tally)
     now = timezone.now()  # after the lock: arrival order is the order the lock was granted
     booking = Booking.objects.create(
         event=event,
@@ -191,7 +215,7 @@ def _book(event_pk: int, member: Member, *, actor, on_behalf: bool) -> Booking:
         organisation=organisation,
         status=Booking.Status.CONFIRMED if place else Booking.Status.WAITLISTED,
         place=place,
-        position=None if place else _next_position(event),
+        position=None if place else (tally["last_position"] or 0) + 1,
         booked_by=actor if getattr(actor, "pk", None) else None,
         created_at=now,
         confirmed_at=now if place else None,

@@ -114,12 +114,7 @@ class DatabaseBackend(SearchBackend):
                     [(row.id, row.title, row.body) for row in rows],
                 )
             elif connection.vendor == "postgresql":
-                cursor.execute(
-                    "UPDATE search_indexeddocument SET search_vector = "
-                    "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B') "
-                    f"WHERE id IN ({placeholders})",
-                    ids,
-                )
+                pass  # search_vector is a generated column (migration 0004): written with the row
             else:
                 raise SearchUnavailable(self._unsupported())
 
@@ -167,6 +162,11 @@ class DatabaseBackend(SearchBackend):
                 progress(done, None)
         stale = [key for key in IndexedDocument.objects.values_list("key", flat=True).iterator() if key not in seen]
         self.delete_documents(stale)
+        if connection.vendor == "postgresql":
+            # Fresh statistics after a bulk load: without them the planner guesses a handful of
+            # matches for every query and picks plans that are slow when a word matches most rows.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_indexeddocument, search_indexedarea")
         return done
 
     def clear(self) -> None:
@@ -205,37 +205,36 @@ class DatabaseBackend(SearchBackend):
         match = engine.match_expression(clauses)
         where, params = engine.base_where(match, audiences, filters)
         with connection.cursor() as cursor:
-            # One pass over the matches gives the total and three facets; the page and the
-            # service-area facet are the only other statements that run the full-text match.
-            cursor.execute(f"SELECT d.kind, d.organisation, d.year {where}", params)
-            matched = cursor.fetchall()
-            results.total = len(matched)
-            if results.total:
-                results.hits = engine.page(cursor, where, params, match, page, page_size)
-                results.facets = self._facets(cursor, where, params, matched)
+            groups, areas, results.hits = engine.scan(cursor, where, params, match, page, page_size)
+        results.total = sum(count for *_group, count in groups)
+        if results.total:
+            results.facets = self._facets(groups, areas)
         if not results.total:
             results.suggestion = self._suggest(query, engine, audiences)
         return results
 
-    def _facets(self, cursor, where: str, params: list, matched: list[tuple]) -> dict[str, list[FacetCount]]:
+    @staticmethod
+    def _facets(groups: list[tuple], areas: list[tuple]) -> dict[str, list[FacetCount]]:
+        """Facets from the matches' (kind, organisation, year, count) groups and (service area, count) rows."""
         from collections import Counter
 
         def top(counter: Counter, by_value: bool = False) -> list[FacetCount]:
             items = sorted(counter.items(), key=(lambda kv: -int(kv[0])) if by_value else (lambda kv: (-kv[1], kv[0])))
             return [FacetCount(str(value), count) for value, count in items[:FACET_LIMIT]]
 
-        facets: dict[str, list[FacetCount]] = {
-            "kind": top(Counter(kind for kind, _org, _year in matched)),
-            "organisation": top(Counter(org for _kind, org, _year in matched if org)),
-            "year": top(Counter(year for _kind, _org, year in matched if year is not None), by_value=True),
+        kinds, organisations, years = Counter(), Counter(), Counter()
+        for kind, organisation, year, count in groups:
+            kinds[kind] += count
+            if organisation:
+                organisations[organisation] += count
+            if year is not None:
+                years[year] += count
+        return {
+            "kind": top(kinds),
+            "organisation": top(organisations),
+            "year": top(years, by_value=True),
+            "service_area": top(Counter(dict(areas))),
         }
-        cursor.execute(
-            f"SELECT a.name, COUNT(*) AS n FROM search_indexedarea a WHERE a.document_id IN (SELECT d.id {where}) "
-            f"GROUP BY a.name ORDER BY n DESC, a.name LIMIT {FACET_LIMIT}",
-            params,
-        )
-        facets["service_area"] = [FacetCount(value, count) for value, count in cursor.fetchall()]
-        return facets
 
     def _suggest(self, query: str, engine, audiences: list[str]) -> str | None:
         """A corrected query, offered only if it finds something this viewer may see."""
@@ -351,6 +350,21 @@ class _SQLite:
         return ("FROM search_fts JOIN search_indexeddocument d ON d.id = search_fts.rowid "
                 "WHERE search_fts MATCH %s" + sql, [match, *params])
 
+    def scan(self, cursor, where, params, match, page, page_size) -> tuple[list[tuple], list[tuple], list[SearchHit]]:
+        """(kind, organisation, year, count) groups, (service area, count) rows and the page's hits.
+
+        Counted by the database: at most kinds × organisations × years rows come back, not one per match.
+        """
+        cursor.execute(f"SELECT d.kind, d.organisation, d.year, COUNT(*) {where} GROUP BY d.kind, d.organisation, d.year", params)
+        groups = cursor.fetchall()
+        if not groups:
+            return [], [], []
+        cursor.execute(
+            f"SELECT a.name, COUNT(*) FROM search_indexedarea a WHERE a.document_id IN (SELECT d.id {where}) GROUP BY a.name",
+            params,
+        )
+        return groups, cursor.fetchall(), self.page(cursor, where, params, match, page, page_size)
+
     def page(self, cursor, where, params, match, page, page_size) -> list[SearchHit]:
         # bm25 is negative (lower is better): a recent document's score is multiplied up by at most 1.5.
         rows = _fetch_rows(
@@ -394,28 +408,50 @@ class _PostgreSQL:
         return ("FROM search_indexeddocument d, to_tsquery('english', %s) query "
                 "WHERE d.search_vector @@ query" + sql, [match, *params])
 
-    def page(self, cursor, where, params, match, page, page_size) -> list[SearchHit]:
-        rows = _fetch_rows(
-            cursor,
-            "SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, "
-            "ts_rank(d.search_vector, query) * d.boost * (1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0))) AS rank "
-            f"{where} ORDER BY rank DESC, d.id LIMIT %s OFFSET %s",
+    #: Each match's id, facet fields and rank, computed once; every part of the answer reads this.
+    MATCHES = ("WITH m AS MATERIALIZED (SELECT d.id, d.kind, d.organisation, d.year, "
+               "ts_rank(d.search_vector, query) * d.boost * (1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0))) AS rank "
+               "{where}) ")
+
+    def scan(self, cursor, where, params, match, page, page_size) -> tuple[list[tuple], list[tuple], list[SearchHit]]:
+        """One statement runs the full-text match once and returns the page, the facet groups and the service areas.
+
+        A common word can match most of the index; matching (and ranking) each
+        candidate once instead of once per part of the answer is what keeps the
+        time down.  Only the page's rows are then read in full and highlighted.
+        """
+        cursor.execute(
+            self.MATCHES.format(where=where)
+            + "SELECT (SELECT COALESCE(json_agg(json_build_array(p.id, p.rank)), '[]') FROM "
+            "(SELECT m.id, m.rank FROM m ORDER BY m.rank DESC, m.id LIMIT %s OFFSET %s) p), "
+            "(SELECT COALESCE(json_agg(json_build_array(g.kind, g.organisation, g.year, g.n)), '[]') FROM "
+            "(SELECT m.kind, m.organisation, m.year, COUNT(*) AS n FROM m GROUP BY m.kind, m.organisation, m.year) g), "
+            "(SELECT COALESCE(json_agg(json_build_array(s.name, s.n)), '[]') FROM "
+            "(SELECT a.name, COUNT(*) AS n FROM m JOIN search_indexedarea a ON a.document_id = m.id GROUP BY a.name) s)",
             [*params, page_size, (page - 1) * page_size],
         )
-        if not rows:
+        ranked, groups, areas = cursor.fetchone()
+        return [tuple(group) for group in groups], [tuple(area) for area in areas], self._hits(cursor, match, ranked)
+
+    def _hits(self, cursor, match: str, ranked: list) -> list[SearchHit]:
+        if not ranked:
             return []
+        ranks = dict(ranked)
+        ids = list(ranks)
         # Headlines only for this page's rows: ts_headline re-parses the text, so it is the costly part.
-        ids = [row["id"] for row in rows]
-        cursor.execute(
-            "SELECT d.id, ts_headline('english', left(d.body, 60000), query, %s), left(d.body, 400) "
+        rows = {row["id"]: row for row in _fetch_rows(
+            cursor,
+            "SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, 0 AS rank, "
+            "ts_headline('english', left(d.body, 60000), query, %s) AS headline, left(d.body, 400) AS opening "
             f"FROM search_indexeddocument d, to_tsquery('english', %s) query WHERE d.id IN ({','.join(['%s'] * len(ids))})",
             [f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"",
              match, *ids],
-        )
-        headlines = {row_id: (headline, opening) for row_id, headline, opening in cursor.fetchall()}
+        )}
         hits = []
-        for row in rows:
-            headline, opening = headlines.get(row["id"], ("", ""))
-            highlight = marked_to_html(headline) if MARK_START in (headline or "") else plain_excerpt(opening or "")
+        for row_id in ids:
+            row = rows[row_id]
+            row["rank"] = ranks[row_id]
+            headline = row["headline"]
+            highlight = marked_to_html(headline) if MARK_START in (headline or "") else plain_excerpt(row["opening"] or "")
             hits.append(_hit(row, highlight))
         return hits

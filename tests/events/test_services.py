@@ -25,6 +25,14 @@ from events.services import (
 pytestmark = pytest.mark.django_db
 
 
+def queries_per_booking() -> int:
+    """The member's organisations; then, holding the lock: the lock timeout (PostgreSQL), the event row,
+    one tally, the booking and its action row; plus the savepoint and its release inside a test."""
+    from django.db import connection
+
+    return 8 if connection.vendor == "postgresql" else 7
+
+
 @pytest.fixture
 def practice_members(make_member, region):
     """One member in each of n different practices (so the per-organisation limit never bites)."""
@@ -69,6 +77,29 @@ def test_booking_full_event_joins_waiting_list_in_order(make_event, practice_mem
     assert [b.position for b in bookings[2:]] == [1, 2, 3]
     assert "waiting list" in mailoutbox[2].subject
     assert not mailoutbox[2].attachments
+
+
+def test_booking_after_a_cancellation_takes_the_lowest_free_place(make_event, practice_members):
+    event = make_event(capacity=3)
+    a, b, c, d = practice_members(4)
+    first = services.book_place(event, a)
+    services.book_place(event, b)
+    services.book_place(event, c)
+    services.cancel_booking(first, by=a.user)
+    assert services.book_place(event, d).place == 1
+
+
+@pytest.mark.parametrize("already_booked", [1, 6])
+def test_booking_runs_a_fixed_number_of_queries_however_many_are_booked(
+    make_event, practice_members, django_assert_num_queries, already_booked
+):
+    # The event lock serialises bookings, so every statement run under it is paid by every waiter.
+    event = make_event(capacity=3)
+    *earlier, person = practice_members(already_booked + 1)
+    for other in earlier:
+        services.book_place(event, other)
+    with django_assert_num_queries(queries_per_booking()):
+        services.book_place(event, person)
 
 
 def test_double_booking_is_refused_and_changes_nothing(make_event, member):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from areas.services import sync_declared_watches
 from directory.errors import AlreadyDecided, DirectoryError, ImportRejected, InvitationInvalid, PhotoRejected  # noqa: F401 (re-exported)
 from directory.models import AllowedDomain, Invitation, Member, Organisation, ServiceArea, Visibility
 from portal.roles import Role, grant_role, revoke_role
@@ -217,6 +218,7 @@ def update_profile(
         member.organisations.set(organisations)
         member.specialties.set(specialties)
         member.interests.set(interests)
+        sync_declared_watches(member)
     except Exception:
         # The file is written before the row; do not leave it behind when the row is not saved.
         if new_photo:
@@ -616,6 +618,7 @@ def import_members_csv(text: str, *, by) -> list[Member]:
         member.organisations.set(member_orgs)
         member.specialties.set(chosen["specialties"])
         member.interests.set(chosen["interests"])
+        sync_declared_watches(member)
         grant_role(user, Role.MEMBER)
         _reindex(member)
         created.append(member)

@@ -65,3 +65,22 @@ class MoveForm(forms.Form):
 class WatchForm(forms.Form):
     frequency = forms.ChoiceField(choices=Subscription.Frequency.choices, label="E-mail me",
                                   initial=Subscription.Frequency.INSTANT)
+
+
+class AnswerReportForm(forms.Form):
+    """The date range of the time-to-answer report (UK dates, inclusive)."""
+
+    MAX_DAYS = 3 * 366
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", "The end date must be the same as or after the start date.")
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("start", "Choose a range of three years or less.")
+        return data

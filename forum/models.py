@@ -125,6 +125,7 @@ class Thread(models.Model):
         ordering = ["-is_pinned", "-last_activity_at", "-pk"]
         permissions = [
             ("moderate_forum", "Can hide, lock, move and pin posts and handle reports"),
+            ("view_answer_report", "Can see the time-to-answer report"),
         ]
         indexes = [models.Index(fields=["board", "-is_pinned", "-last_activity_at"], name="forum_thread_board_listing")]
 
@@ -250,18 +251,25 @@ class Subscription(models.Model):
 
 
 class Notification(models.Model):
-    """An in-site notice for one member: a reply in a watched thread, an escalated question."""
+    """An in-site notice for one member: a reply in a watched thread, an escalated question, a movement.
+
+    A movement (``areas.Movement``) is news from a service area the member
+    follows; it may be about no thread at all, so ``thread`` is optional and the
+    link is the movement's own.
+    """
 
     class Kind(models.TextChoices):
         REPLY = "reply", "New reply"
         THREAD = "thread", "New thread"
         ACCEPTED = "accepted", "Answer accepted"
         ESCALATED = "escalated", "Question referred to the SHA"
+        MOVEMENT = "movement", "Movement in a service area you follow"
 
     member = models.ForeignKey("directory.Member", on_delete=models.CASCADE, related_name="forum_notifications")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    movement = models.ForeignKey("areas.Movement", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=255)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -269,11 +277,16 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["member", "read_at"], name="forum_notification_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "movement"], condition=Q(movement__isnull=False), name="forum_notification_movement_once"),
+        ]
 
     def __str__(self) -> str:
         return self.text
 
     def get_absolute_url(self) -> str:
+        if self.movement_id is not None:
+            return self.movement.url
         url = self.thread.get_absolute_url()
         return f"{url}#post-{self.reply_id}" if self.reply_id else url
 

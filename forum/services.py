@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from areas.services import digest_movements, record_thread_asked
 from directory.models import Member, ServiceArea
 from forum import queries
 from forum.models import (
@@ -208,6 +209,20 @@ def _notify(members: Iterable[Member], *, kind: str, thread: Thread, text: str, 
     return notes
 
 
+def notify_about_movement(members: Sequence[Member], movement) -> list[Notification]:
+    """In-site notifications about a movement in a followed service area (``areas``), pushed to open tabs after commit.
+
+    The caller has already decided who may see it; e-mail about movements goes
+    out in the digest, not one by one.
+    """
+    notes = Notification.objects.bulk_create(
+        [Notification(member=m, kind=Notification.Kind.MOVEMENT, movement=movement, text=movement.text[:255]) for m in members]
+    )
+    for note in notes:
+        notify_user(note.member.user_id, {"kind": note.kind, "text": note.text, "url": movement.url})
+    return notes
+
+
 def _email_after_commit(messages: list[tuple[str, str, str]]) -> None:
     """Hand the e-mails to background work once the change is committed (a worker in production)."""
     if messages:
@@ -247,6 +262,7 @@ def post_thread(member: Member, board: Board, *, title: str, body: str, service_
         created_at=now, last_activity_at=now, escalated_at=now if board.is_sha_board else None,
     )
     thread.service_areas.set(service_areas)
+    record_thread_asked(thread, service_areas, actor=member.user)
     _attach(attachments, member, thread=thread)
     Subscription.objects.get_or_create(member=member, thread=thread)
     _record_event(thread, ThreadEvent.Kind.THREAD_POSTED, to_board=True)
@@ -569,11 +585,12 @@ def mark_notifications_read(member: Member) -> int:
 
 @transaction.atomic
 def send_digest(frequency: str, now: datetime | None = None) -> int:
-    """E-mail each member a digest of new threads on the boards they watch at this frequency. Returns e-mails sent.
+    """E-mail each member a digest of new threads on the boards they watch at this frequency,
+    and of movements in the service areas they follow at this frequency (``areas``). Returns e-mails sent.
 
     Run daily and weekly by the ``forum_digest`` command.  Each subscription
-    remembers when it was last sent, so a digest never repeats a thread and a
-    missed run is caught up by the next.
+    and each area watch remembers when it was last sent, so a digest never
+    repeats an item and a missed run is caught up by the next.
     """
     if frequency not in (Subscription.Frequency.DAILY, Subscription.Frequency.WEEKLY):
         raise InvalidPost("A digest is daily or weekly.")
@@ -585,7 +602,7 @@ def send_digest(frequency: str, now: datetime | None = None) -> int:
         .select_related("board", "member__user")
         .order_by("member_id", "pk")
     )
-    by_member: dict[int, list[tuple[Subscription, list[Thread]]]] = {}
+    by_member: dict[int, dict] = {}
     for sub in subs:
         if not queries.may_read_board(sub.member.user, sub.board):
             continue
@@ -596,14 +613,17 @@ def send_digest(frequency: str, now: datetime | None = None) -> int:
         )
         sub.last_digest_at = now
         if threads:
-            by_member.setdefault(sub.member_id, []).append((sub, threads))
+            digest = by_member.setdefault(sub.member_id, {"member": sub.member, "sections": [], "movements": []})
+            digest["sections"].append({"board": sub.board, "threads": threads, "unsubscribe_url": unsubscribe_url(sub)})
     Subscription.objects.bulk_update(subs, ["last_digest_at"], batch_size=500)
+    for member_id, (member, movements) in digest_movements(frequency, now).items():
+        by_member.setdefault(member_id, {"member": member, "sections": [], "movements": []})["movements"] = movements
     messages = []
-    for sections in by_member.values():
-        member = sections[0][0].member
+    areas_url = _absolute(reverse("areas:following"))
+    for digest in by_member.values():
+        member = digest["member"]
         body = render_to_string("forum/email/digest.txt", {
-            "member": member, "frequency": frequency, "base_url": settings.PORTAL_BASE_URL,
-            "sections": [{"board": s.board, "threads": t, "unsubscribe_url": unsubscribe_url(s)} for s, t in sections],
+            **digest, "frequency": frequency, "base_url": settings.PORTAL_BASE_URL, "areas_url": areas_url,
         })
         label = "Daily" if frequency == Subscription.Frequency.DAILY else "Weekly"
         messages.append((f"{label} digest from the message boards", body, member.user.email))

@@ -23,5 +23,7 @@ urlpatterns = [
     path("moderation/", views.queue, name="queue"),
     path("moderation/reports/<int:pk>/dismiss/", views.dismiss, name="dismiss_report"),
     path("notifications/", views.notifications, name="notifications"),
+    path("reports/time-to-answer/", views.answer_report, name="answer_report"),
+    path("reports/time-to-answer.csv", views.answer_report_csv, name="answer_report_csv"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -5,19 +5,24 @@ top when the browser runs it.
 """
 from __future__ import annotations
 
+import csv
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from forum import queries, services
-from forum.forms import EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
+from forum import queries, reports, services
+from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
 from forum.models import Attachment, Board, Notification, PostRevision, Reply, Report, Subscription, Subsection, Thread
-from portal.permissions import member_required
+from portal.permissions import member_required, permission_required
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[dict]:
@@ -392,7 +397,7 @@ def dismiss(request, pk):
 @member_required
 def notifications(request):
     member = request.user.member
-    items = list(Notification.objects.filter(member=member).select_related("thread")[:50])
+    items = list(Notification.objects.filter(member=member).select_related("thread", "movement")[:50])
     if request.method == "POST":
         services.mark_notifications_read(member)
         messages.success(request, "All notifications are marked as read.")
@@ -411,3 +416,33 @@ def unsubscribe(request, token):
         return render(request, "forum/unsubscribe.html", {"done": True, "target": sub.thread or sub.board})
     return render(request, "forum/unsubscribe.html", {"target": sub.thread or sub.board, "token": token})
 
+
+
+def _report_range(request):
+    """The report's date range from the query string; by default the last twelve months including this one."""
+    today = timezone.localdate()
+    default_start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    form = AnswerReportForm(request.GET or {"start": default_start, "end": today})
+    if form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, default_start, today
+
+
+@permission_required("forum.view_answer_report")
+def answer_report(request):
+    form, start, end = _report_range(request)
+    report = reports.answer_report(start, end)
+    return render(request, "forum/answer_report.html", {
+        "form": form, "report": report, "chart": reports.chart(report),
+        "csv_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
+        "breadcrumbs": _crumbs(),
+    })
+
+
+@permission_required("forum.view_answer_report")
+def answer_report_csv(request):
+    _form, start, end = _report_range(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    csv.writer(response).writerows(reports.csv_rows(reports.answer_report(start, end)))
+    response["Content-Disposition"] = f'attachment; filename="time-to-answer-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"'
+    return response

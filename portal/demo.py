@@ -186,6 +186,8 @@ def _give_totp(user) -> None:
 def build_people(orgs: dict[str, Organisation], areas: dict[str, ServiceArea]) -> dict[str, Member]:
     from allauth.account.models import EmailAddress
 
+    from areas.services import sync_declared_watches
+
     User = get_user_model()
     members = {}
     for person in PEOPLE:
@@ -209,6 +211,7 @@ def build_people(orgs: dict[str, Organisation], areas: dict[str, ServiceArea]) -
         member.organisations.set([orgs[name] for name in person.organisations])
         member.specialties.set([areas[name] for name in person.specialties])
         member.interests.set([areas[name] for name in person.interests])
+        sync_declared_watches(member)  # specialties and interests start service-area watches
         for role in person.roles:
             grant_role(user, role)
         if Role.NETWORK_ADMIN in person.roles or Role.SHA_EDITOR in person.roles:

@@ -97,6 +97,7 @@ ROLES: dict[Role, RoleSpec] = {
             "forum.change_board",
             "forum.delete_board",
             "forum.view_board",
+            "forum.view_answer_report",  # time to answer, per board and month
             # guidance: the links library (portal.Link snippet)
             "portal.add_link",
             "portal.change_link",
@@ -115,7 +116,7 @@ ROLES: dict[Role, RoleSpec] = {
         "SHA staff who draft and approve guidance and answer escalated questions.",
         # No publish_page: guidance goes live only when a second SHA editor approves it
         # (portal.models.TwoEditorApprovalTask, portal.guidance.GuidancePermissionTester).
-        permissions=("wagtailadmin.access_admin", "portal.add_link", "portal.change_link", "portal.view_link"),
+        permissions=("wagtailadmin.access_admin", "portal.add_link", "portal.change_link", "portal.view_link", "forum.view_answer_report"),
         admin_access=True,
         requires_mfa=True,
         page_permissions=("add_page", "change_page"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "events",
     "forum",
     "search",
+    "areas",
     "wagtailnhsukfrontend",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

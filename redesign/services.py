@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
+from areas.services import record_entry_started, record_stage_changed, record_template_added, record_template_version
 from directory.models import Member, Organisation, ServiceArea
 from redesign.models import (
     CLOSED_STAGES,
@@ -142,6 +143,7 @@ def create_entry(
         },
         to_stage=stage,
     )
+    record_entry_started(entry, actor=actor)
     index_object(entry)
     return entry
 
@@ -225,6 +227,7 @@ def change_stage(entry: MatrixEntry, *, actor, to_stage: str, reason: str = "") 
         to_stage=target,
         reason=reason,
     )
+    record_stage_changed(entry, actor=actor, from_label=current.label, to_label=target.label)
     index_object(entry)
     return entry
 
@@ -509,6 +512,7 @@ def create_template(*, actor, title: str, kind: str, upload, description: str = 
     )
     document = _store_document(title=f"{title} (version 1)", upload=upload, actor=actor)
     TemplateVersion.objects.create(template=template, number=1, document=document, notes=notes or "First version", uploaded_by=actor)
+    record_template_added(template, actor=actor)
     index_object(template)
     return template
 
@@ -530,6 +534,7 @@ def add_template_version(template: Template, *, actor, upload, notes: str = "") 
         current.save(update_fields=["superseded_at", "superseded_by"])
     template.updated_at = now
     template.save(update_fields=["updated_at"])
+    record_template_version(version, actor=actor)
     index_object(template)
     return version
 

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class AreasConfig(AppConfig):
+    name = "areas"
+    verbose_name = "Service-area watches and expertise"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from redesign.models import CaseStudyPage
+
+        def _case_study_published(sender, instance, **kwargs):
+            from areas.services import record_case_study_published
+
+            record_case_study_published(instance)
+
+        page_published.connect(
+            _case_study_published, sender=CaseStudyPage, weak=False, dispatch_uid="areas.case_study.published"
+        )

@@ -1,0 +1,66 @@
+"""The "Service areas I follow" page and movement notifications in the member's list."""
+from __future__ import annotations
+
+from areas.models import ServiceAreaWatch
+from forum.services import post_thread
+from portal.roles import Role
+
+
+def test_page_lists_followed_and_other_areas(client_for, member, service_areas, follow):
+    follow(member, service_areas["Dermatology"])
+
+    response = client_for(member).get("/areas/following/")
+
+    assert response.status_code == 200
+    assert [r["area"].name for r in response.context["following"]] == ["Dermatology"]
+    assert "Musculoskeletal" in [r["area"].name for r in response.context["not_following"]]
+
+
+def test_stop_following_from_the_page_is_kept(client_for, member, service_areas, follow):
+    follow(member, service_areas["Dermatology"])
+    client = client_for(member)
+
+    response = client.post("/areas/following/dermatology/stop/")
+
+    assert response.status_code == 302
+    assert not ServiceAreaWatch.objects.get(member=member, service_area=service_areas["Dermatology"]).is_active
+
+
+def test_follow_from_the_page_with_a_digest_choice(client_for, member, service_areas):
+    client_for(member).post("/areas/following/copd/follow/", {"digest": "daily"})
+
+    watch = ServiceAreaWatch.objects.get(member=member, service_area=service_areas["COPD"])
+    assert watch.is_active and watch.digest == "daily"
+
+
+def test_following_needs_a_post(client_for, member, service_areas):
+    assert client_for(member).get("/areas/following/copd/follow/").status_code == 405
+
+
+def test_recent_movements_leave_out_what_the_member_may_not_see(client_for, make_member, other_org_member, boards, service_areas, follow,
+                                                                django_capture_on_commit_callbacks):
+    follow(other_org_member, service_areas["Dermatology"])
+    asker = make_member(roles=[Role.MEMBER, Role.MODERATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        post_thread(asker, boards["moderators"], title="Moderators only", body="x", service_areas=[service_areas["Dermatology"]])
+        post_thread(asker, boards["clinical"], title="Eczema pathway", body="x", service_areas=[service_areas["Dermatology"]])
+
+    response = client_for(other_org_member).get("/areas/following/")
+
+    assert [m.text for m in response.context["recent"]] == ["New question on Clinical pathways: Eczema pathway"]
+
+
+def test_movement_notifications_appear_in_the_notifications_list(client_for, member, other_org_member, boards, service_areas, follow,
+                                                                 django_capture_on_commit_callbacks):
+    follow(other_org_member, service_areas["COPD"])
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = post_thread(member, boards["clinical"], title="Home oxygen reviews", body="x", service_areas=[service_areas["COPD"]])
+
+    html = client_for(other_org_member).get("/forum/notifications/").content.decode()
+
+    assert f'<a href="{thread.get_absolute_url()}">New question on Clinical pathways: Home oxygen reviews</a>' in html
+
+
+def test_following_page_is_for_members_only(client, client_for, make_member, region):
+    assert client.get("/areas/following/").status_code == 302
+    assert client_for(make_member(status="pending")).get("/areas/following/").status_code == 403

@@ -111,10 +111,18 @@ def record_movement(kind: str, *, areas: Iterable[ServiceArea], text: str, url: 
     return movement
 
 
+def entry_started_text(entry) -> str:
+    return f"{entry.organisation.name} started re-design work on {entry.service_area.name}: {entry.title}"
+
+
+def thread_asked_text(thread) -> str:
+    return f"New question on {thread.board.name}: {thread.title}"
+
+
 def record_entry_started(entry, *, actor) -> Movement | None:
     return record_movement(
         Movement.Kind.ENTRY_STARTED, areas=[entry.service_area], actor=actor, entry=entry, url=entry.get_absolute_url(),
-        text=f"{entry.organisation.name} started re-design work on {entry.service_area.name}: {entry.title}",
+        text=entry_started_text(entry),
     )
 
 
@@ -155,7 +163,7 @@ def record_case_study_published(page) -> Movement | None:
 def record_thread_asked(thread, areas: Iterable[ServiceArea], *, actor) -> Movement | None:
     return record_movement(
         Movement.Kind.THREAD_ASKED, areas=areas, actor=actor, thread=thread, url=thread.get_absolute_url(),
-        text=f"New question on {thread.board.name}: {thread.title}",
+        text=thread_asked_text(thread),
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,9 +19,16 @@ DIRECTORY = {"title": "Directory", "url": "/directory/"}
 RECENT_MOVEMENTS = 20
 
 
+def _own_member(request):
+    member = getattr(request.user, "member", None)
+    if member is None:  # a superuser set up without a directory profile
+        raise Http404("You have no directory profile.")
+    return member
+
+
 @member_required
 def following(request):
-    member = request.user.member
+    member = _own_member(request)
     watches = {w.service_area_id: w for w in ServiceAreaWatch.objects.filter(member=member)}
     rows = [{"area": area, "watch": watches.get(area.pk)} for area in ServiceArea.objects.order_by("name")]
     followed = [pk for pk, w in watches.items() if w.is_active]
@@ -47,7 +55,7 @@ def follow(request, slug: str):
     form = FollowForm(request.POST)
     digest = form.cleaned_data["digest"] if form.is_valid() else ServiceAreaWatch.Digest.WEEKLY
     try:
-        services.follow_area(request.user.member, area, digest=digest)
+        services.follow_area(_own_member(request), area, digest=digest)
     except services.AreasError as refusal:
         messages.error(request, refusal.user_message)
     else:
@@ -60,7 +68,7 @@ def follow(request, slug: str):
 def stop(request, slug: str):
     area = get_object_or_404(ServiceArea, slug=slug)
     try:
-        services.stop_following(request.user.member, area)
+        services.stop_following(_own_member(request), area)
     except services.AreasError as refusal:
         messages.error(request, refusal.user_message)
     else:

@@ -64,3 +64,18 @@ def test_movement_notifications_appear_in_the_notifications_list(client_for, mem
 def test_following_page_is_for_members_only(client, client_for, make_member, region):
     assert client.get("/areas/following/").status_code == 302
     assert client_for(make_member(status="pending")).get("/areas/following/").status_code == 403
+
+
+def test_demo_records_past_movements_once_without_notifying(db):
+    from django.core.management import call_command
+
+    from areas.models import Movement
+    from forum.models import Notification
+
+    call_command("demo", verbosity=0)
+    movements = Movement.objects.count()
+    call_command("demo", verbosity=0)
+
+    assert movements > 0 and Movement.objects.count() == movements
+    assert Movement.objects.filter(notified_at__isnull=True).count() == 0
+    assert not Notification.objects.filter(kind=Notification.Kind.MOVEMENT).exclude(movement__kind=Movement.Kind.CASE_STUDY).exists()

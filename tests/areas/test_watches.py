@@ -1,11 +1,10 @@
 """Service-area watches: defaults from the profile, opt-outs that last, and notifications that respect who may see what."""
 from __future__ import annotations
 
-import pytest
 from django.core import mail
 
 from areas.models import Movement, ServiceAreaWatch
-from areas.services import follow_area, notify_followers, stop_following, sync_declared_watches
+from areas.services import follow_area, notify_followers, stop_following
 from forum.models import Notification
 from forum.services import hide_post, post_thread, send_digest
 from portal.roles import Role

@@ -1,8 +1,10 @@
 """Time to answer: how the boards serve the people who ask, per board and month.
 
-For administrators and SHA staff (``forum.view_answer_report``).  Counts are
-aggregated in the database (one grouped query); the medians come from one
-more query over the answered questions only, since SQLite has no median.
+For administrators and SHA staff (``forum.view_answer_report``).  Two grouped
+queries do the work in the database: questions per board and month (asked,
+accepted, escalated), and each answered question's first reply by someone
+else (one pass over the replies).  The medians are taken in Python from the
+second, since SQLite has no median.
 
 Definitions, stated on the page as well:
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncMonth
 
 from forum.models import Board, Reply, Thread
@@ -85,28 +87,34 @@ def answer_report(start: date, end: date) -> AnswerReport:
     """Questions asked from ``start`` to ``end`` (inclusive, London dates), per board and month."""
     since = datetime.combine(start, time.min, tzinfo=LONDON)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=LONDON)
-    others = Reply.objects.filter(thread=OuterRef("pk"), is_hidden=False).exclude(author=OuterRef("author"))
-    threads = Thread.objects.filter(is_hidden=False, created_at__gte=since, created_at__lt=until).annotate(
-        month=TruncMonth("created_at", tzinfo=LONDON),
-        first_reply_at=Subquery(others.order_by("created_at", "pk").values("created_at")[:1]),
+    counts = (
+        Thread.objects.filter(is_hidden=False, created_at__gte=since, created_at__lt=until)
+        .values("board_id", month=TruncMonth("created_at", tzinfo=LONDON))
+        .annotate(asked=Count("pk"), accepted=Count("pk", filter=Q(accepted_reply__isnull=False)),
+                  escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
+        .order_by()
     )
-    counts = threads.values("board_id", "month").annotate(
-        asked=Count("pk"),
-        answered=Count("pk", filter=Q(first_reply_at__isnull=False)),
-        accepted=Count("pk", filter=Q(accepted_reply__isnull=False)),
-        escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
-    ).order_by()
+    # One row per answered question: its first visible reply by someone other than the asker.
+    answered = (
+        Reply.objects.filter(is_hidden=False, thread__is_hidden=False, thread__created_at__gte=since, thread__created_at__lt=until)
+        .exclude(author_id=F("thread__author_id"))
+        .values("thread_id", "thread__board_id", "thread__created_at", "thread__accepted_reply__created_at",
+                month=TruncMonth("thread__created_at", tzinfo=LONDON))
+        .annotate(first_reply_at=Min("created_at"))
+        .order_by()
+    )
     boards = {b.pk: b for b in Board.objects.select_related("subsection")}
     rows: dict[tuple[int, date], ReportRow] = {}
     for c in counts:
         month = _as_date(c["month"])
-        rows[(c["board_id"], month)] = ReportRow(month, boards[c["board_id"]], c["asked"], c["answered"], c["accepted"], c["escalated"])
-    answered = threads.filter(first_reply_at__isnull=False).values_list("board_id", "month", "created_at", "first_reply_at", "accepted_reply__created_at")
-    for board_id, month, asked_at, first_reply_at, accepted_at in answered:
-        row = rows[(board_id, _as_date(month))]
-        row.to_first_reply.append(first_reply_at - asked_at)
-        if accepted_at is not None:
-            row.to_accepted.append(accepted_at - asked_at)
+        rows[(c["board_id"], month)] = ReportRow(month, boards[c["board_id"]], asked=c["asked"], accepted=c["accepted"],
+                                                 escalated=c["escalated"])
+    for a in answered:
+        row = rows[(a["thread__board_id"], _as_date(a["month"]))]
+        row.answered += 1
+        row.to_first_reply.append(a["first_reply_at"] - a["thread__created_at"])
+        if a["thread__accepted_reply__created_at"] is not None:
+            row.to_accepted.append(a["thread__accepted_reply__created_at"] - a["thread__created_at"])
     ordered = sorted(rows.values(), key=lambda r: (r.month, list(boards).index(r.board.pk)))
     months = []
     for month in _months(start, end):

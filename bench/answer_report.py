@@ -18,6 +18,7 @@ Options: ``--threads N`` (default 20000), ``--repeat R`` (default 20).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -97,6 +98,8 @@ def main() -> None:
         p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
         print(f"{connection.vendor}: 12 months, {len(report.rows)} board-months, "
               f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, {len(queries)} queries")
+        print(json.dumps({"bench": "answer_report", "vendor": connection.vendor, "threads": args.threads,
+                          "median_ms": round(statistics.median(timings), 1), "p95_ms": round(p95, 1), "queries": len(queries)}))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from areas.services import sync_declared_watches
 from directory.errors import AlreadyDecided, DirectoryError, ImportRejected, InvitationInvalid, PhotoRejected  # noqa: F401 (re-exported)
 from directory.models import AllowedDomain, Invitation, Member, Organisation, ServiceArea, Visibility
+from portal import audit
 from portal.roles import Role, grant_role, revoke_role
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,8 @@ def approve_member(member: Member, *, by) -> Member:
     member.decided_at = timezone.now()
     member.decided_by = by
     member.save(update_fields=["status", "decided_at", "decided_by"])
-    grant_role(member.user, Role.MEMBER)
+    grant_role(member.user, Role.MEMBER, by=by)
+    audit.record(by, "directory.member.approved", member)
     _send("Your PbC Network membership is approved", "directory/email/approved.txt", {"member": member}, member.user.email)
     logger.info("directory.member.approved member=%s by=%s", member.pk, getattr(by, "pk", None))
     return member
@@ -118,7 +120,8 @@ def decline_member(member: Member, *, by, reason: str = "") -> Member:
     member.decided_at = timezone.now()
     member.decided_by = by
     member.save(update_fields=["status", "decided_at", "decided_by"])
-    revoke_role(member.user, Role.MEMBER)
+    revoke_role(member.user, Role.MEMBER, by=by)
+    audit.record(by, "directory.member.declined", member, reason=reason)
     _send(
         "Your PbC Network membership request",
         "directory/email/declined.txt",
@@ -135,6 +138,7 @@ def invite_member(email: str, *, by, organisation: Organisation | None = None) -
     if User.objects.filter(email__iexact=email).exists():
         raise DirectoryError(f"{email} already has an account.")
     invitation = Invitation.objects.create(email=email, invited_by=by, organisation=organisation)
+    audit.record(by, "directory.invitation.sent", invitation, label=f"Invitation {invitation.pk}", organisation=getattr(organisation, "pk", None))
     _send(
         "You are invited to join the PbC Network portal",
         "directory/email/invitation.txt",
@@ -246,6 +250,7 @@ def deactivate_member(member: Member, *, by) -> Member:
     member.decided_at, member.decided_by = timezone.now(), by
     member.save(update_fields=["decided_at", "decided_by"])
     logger.info("directory.member.deactivated member=%s by=%s", member.pk, getattr(by, "pk", None))
+    audit.record(by, "directory.member.deactivated", member)
     _reindex(member)
     return member
 
@@ -261,6 +266,7 @@ def reactivate_member(member: Member, *, by) -> Member:
     member.user.is_active = True
     member.user.save(update_fields=["is_active"])
     logger.info("directory.member.reactivated member=%s by=%s", member.pk, getattr(by, "pk", None))
+    audit.record(by, "directory.member.reactivated", member)
     _reindex(member)
     return member
 
@@ -293,7 +299,8 @@ def erase_member(member: Member, *, by) -> Member:
     user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
-    user.groups.clear()
+    with audit.acting_as(by):
+        user.groups.clear()
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()
     try:
@@ -318,6 +325,7 @@ def erase_member(member: Member, *, by) -> Member:
         _delete_file_after_commit(Member._meta.get_field("photo").storage, photo_name)
     _delete_sessions_after_commit(user.pk)
     logger.info("directory.member.erased member=%s by=%s", member.pk, getattr(by, "pk", None))
+    audit.record(by, "directory.member.erased", member)
     from search.services import remove_object
 
     remove_object(member)
@@ -530,6 +538,7 @@ def import_organisations_csv(text: str, *, by) -> list[Organisation]:
         org.save()
         saved.append(org)
     logger.info("directory.organisations.imported count=%s by=%s", len(saved), getattr(by, "pk", None))
+    audit.record(by, "directory.organisations.imported", count=len(saved))
     return saved
 
 
@@ -619,10 +628,11 @@ def import_members_csv(text: str, *, by) -> list[Member]:
         member.specialties.set(chosen["specialties"])
         member.interests.set(chosen["interests"])
         sync_declared_watches(member)
-        grant_role(user, Role.MEMBER)
+        grant_role(user, Role.MEMBER, by=by)
         _reindex(member)
         created.append(member)
     logger.info("directory.members.imported count=%s by=%s", len(created), getattr(by, "pk", None))
+    audit.record(by, "directory.members.imported", count=len(created), member_ids=[m.pk for m in created])
     return created
 
 

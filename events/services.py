@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from directory.models import Member, Organisation
 from events.models import Booking, BookingAction, EventPage
+from portal import audit
 
 # How long a booking waits for another booking on the same event (milliseconds).
 LOCK_TIMEOUT_MS = getattr(settings, "EVENTS_LOCK_TIMEOUT_MS", 10_000)
@@ -104,7 +105,11 @@ def _lock_event(event_pk: int) -> EventPage:
 
 
 def _log(booking: Booking, action: str, actor) -> None:
-    BookingAction.objects.create(booking=booking, action=action, actor=actor if getattr(actor, "pk", None) else None)
+    """The booking's own history; a change someone made to another member's booking also goes on the audit trail."""
+    actor = actor if getattr(actor, "pk", None) else None
+    BookingAction.objects.create(booking=booking, action=action, actor=actor)
+    if actor is not None and actor.pk != booking.member.user_id:
+        audit.record(actor, action, booking.event, subject=booking.member.user, booking=booking.pk)
 
 
 def _taken_places(event: EventPage) -> set[int]:
@@ -293,6 +298,7 @@ def change_capacity(event: EventPage, capacity: int | None, *, by=None) -> list[
     if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
         raise InvalidCapacity()
     locked = _lock_event(event.pk)
+    audit.record(by, "events.event.capacity_changed", locked, before=locked.capacity, after=capacity)
     EventPage.objects.filter(pk=locked.pk).update(capacity=capacity)
     locked.capacity = capacity
     event.capacity = capacity

@@ -43,6 +43,7 @@ from forum.models import (
 )
 from forum.text import plain_excerpt, render_markdown
 from forum.uploads import check_upload
+from portal import audit
 from portal.realtime import broadcast_on_commit, notify_user
 from portal.roles import Role
 from search.services import index_object, remove_object
@@ -140,7 +141,17 @@ def _is_sha_staff(member: Member) -> bool:
     return member.user.groups.filter(name=str(Role.SHA_EDITOR)).exists()
 
 
+# Moderators' decisions go on the portal's audit trail as well as the forum's own log;
+# members editing their posts or accepting answers, and the system's escalations, do not.
+MODERATION_ACTIONS = {
+    "forum.thread.hidden", "forum.reply.hidden", "forum.thread.locked", "forum.thread.unlocked",
+    "forum.thread.pinned", "forum.thread.unpinned", "forum.thread.moved", "forum.report.dismissed",
+}
+
+
 def _log(action: str, actor: Member | None, *, thread: Thread | None = None, reply: Reply | None = None, note: str = "") -> ModerationAction:
+    if actor is not None and action in MODERATION_ACTIONS:
+        audit.record(actor.user, action, thread, reply=getattr(reply, "pk", None), note=note[:500])
     return ModerationAction.objects.create(action=action, actor=actor, thread=thread, reply=reply, note=note[:500])
 
 

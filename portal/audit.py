@@ -19,6 +19,8 @@ erasure applies to them (see ``portal.models.AuditEvent``).
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -55,7 +57,52 @@ def _roles_of(actor) -> str:
     return ", ".join(names)[:200]
 
 
-def record(actor, action: str, target: models.Model | None = None, *, subject=None, description: str = "", **detail) -> AuditEvent:
+_current_actor: ContextVar = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(user):
+    """Name the person behind changes made by signal receivers (role changes) inside this block."""
+    token = _current_actor.set(user)
+    try:
+        yield
+    finally:
+        _current_actor.reset(token)
+
+
+class AuditActorMiddleware:
+    """Makes the signed-in user the actor of audit events that receivers record during the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting_as(getattr(request, "user", None)):
+            return self.get_response(request)
+
+
+def _write(actor, action: str, *, target_type: str = "", target_id: str = "", target_label: str = "", subject=None,
+           description: str = "", detail: dict | None = None) -> AuditEvent:
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_account=actor.pk if actor is not None else None,
+        actor_roles=_roles_of(actor),
+        action=action,
+        description=(description or describe(action))[:300],
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label[:300],
+        subject=subject,
+        subject_account=subject.pk if subject is not None else None,
+        # Round-trip through Django's encoder so dates, decimals and UUIDs are stored as text.
+        detail=json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)),
+    )
+
+
+def record(actor, action: str, target: models.Model | None = None, *, subject=None, description: str = "", label: str | None = None,
+           **detail) -> AuditEvent:
     """Add one event to the audit trail and return it.
 
     ``actor`` is the user who acted (``None`` or an anonymous user for the
@@ -63,25 +110,92 @@ def record(actor, action: str, target: models.Model | None = None, *, subject=No
     the record acted on; when it is a person (a user or a member) its label is
     left empty and it becomes the ``subject``, shown by the account's current
     name.  Pass ``subject=`` to name the person an action on another record
-    was about (a booking made on someone's behalf).
+    was about (a booking made on someone's behalf).  ``label`` replaces the
+    target's own name when that would carry personal data (an invitation).
     """
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
     person = _person_behind(target)
     subject = subject if subject is not None else person
     if subject is not None and not isinstance(subject, get_user_model()):
         subject = _person_behind(subject)
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_account=actor.pk if actor is not None else None,
-        actor_roles=_roles_of(actor),
-        action=action,
-        description=(description or describe(action))[:300],
+    return _write(
+        actor,
+        action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_label="" if target is None or person is not None else str(target)[:300],
+        target_label=label if label is not None else "" if target is None or person is not None else str(target),
         subject=subject,
-        subject_account=subject.pk if subject is not None else None,
-        # Round-trip through Django's encoder so dates, decimals and UUIDs are stored as text.
-        detail=json.loads(json.dumps(detail, cls=DjangoJSONEncoder)),
+        description=description,
+        detail=detail,
     )
+
+
+# --- receivers: changes made outside our services (Wagtail's admin, group edits) --------------------
+
+# Wagtail's own log (pages, and snippets with drafts) records publication and workflow
+# decisions with the right user, including scheduled publishing; these feed the trail.
+WAGTAIL_ACTIONS = {
+    "wagtail.publish": ("published", "published"),
+    "wagtail.publish.scheduled": ("published_on_schedule", "published on schedule"),
+    "wagtail.unpublish": ("unpublished", "unpublished"),
+    "wagtail.unpublish.scheduled": ("unpublished_on_schedule", "unpublished on schedule"),
+    "wagtail.workflow.approve": ("approved", "approved in review"),
+    "wagtail.workflow.reject": ("changes_requested", "sent back for changes in review"),
+    "wagtail.delete": ("deleted", "deleted"),
+}
+
+
+def record_wagtail_log_entry(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    if not created or raw or instance.action not in WAGTAIL_ACTIONS:
+        return
+    verb, words = WAGTAIL_ACTIONS[instance.action]
+    model = instance.content_type.model_class() if instance.content_type_id else None
+    kind = model._meta.verbose_name if model is not None else "page"
+    app = model._meta.app_label if model is not None else "wagtailcore"
+    _write(
+        instance.user,
+        f"{app}.{(model._meta.model_name if model else 'page')}.{verb}",
+        target_type=instance.content_type.app_label + "." + instance.content_type.model if instance.content_type_id else "",
+        target_id=str(getattr(instance, "page_id", None) or getattr(instance, "object_id", "")),
+        target_label=instance.label,
+        description=f"{kind[:1].upper()}{kind[1:]} {words}",
+        detail={"wagtail_action": instance.action, **({"comment": instance.data["comment"]} if instance.data.get("comment") else {})},
+    )
+
+
+def record_role_change(sender, instance, action: str, reverse: bool, model, pk_set, **kwargs) -> None:
+    """Any change to someone's roles (groups), wherever it is made: services, Wagtail's user editor, the shell."""
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    if action == "pre_clear":
+        pk_set = set(instance.groups.values_list("pk", flat=True) if not reverse else instance.user_set.values_list("pk", flat=True))
+    elif action not in ("post_add", "post_remove"):
+        return
+    if not pk_set:
+        return
+    granted = action == "post_add"
+    pairs = (
+        [(user, instance) for user in User.objects.filter(pk__in=pk_set)]
+        if reverse
+        else [(instance, group) for group in Group.objects.filter(pk__in=pk_set)]
+    )
+    actor = _current_actor.get()
+    for user, group in pairs:
+        _write(
+            actor,
+            "portal.role.granted" if granted else "portal.role.removed",
+            target_type="auth.group",
+            target_id=str(group.pk),
+            target_label=group.name,
+            subject=user,
+            description=f"Role {'granted' if granted else 'removed'}: {group.name}",
+        )
+
+
+def connect_receivers() -> None:
+    from django.db.models.signals import m2m_changed, post_save
+    from wagtail.models import ModelLogEntry, PageLogEntry
+
+    post_save.connect(record_wagtail_log_entry, sender=PageLogEntry, dispatch_uid="portal.audit.page_log")
+    post_save.connect(record_wagtail_log_entry, sender=ModelLogEntry, dispatch_uid="portal.audit.model_log")
+    m2m_changed.connect(record_role_change, sender=get_user_model().groups.through, dispatch_uid="portal.audit.roles")

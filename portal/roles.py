@@ -7,6 +7,7 @@ collection permissions for the Wagtail admin are granted here too.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -183,9 +184,16 @@ def user_roles(user) -> set[Role]:
     return {role for role in Role if str(role) in names}
 
 
-def grant_role(user, role: Role) -> None:
-    user.groups.add(Group.objects.get(name=str(role)))
+def grant_role(user, role: Role, *, by=None) -> None:
+    """Give ``user`` a role; ``by`` is who decided it, for the audit trail (portal.audit records every role change)."""
+    from portal.audit import acting_as
+
+    with acting_as(by) if by is not None else nullcontext():
+        user.groups.add(Group.objects.get(name=str(role)))
 
 
-def revoke_role(user, role: Role) -> None:
-    user.groups.remove(Group.objects.get(name=str(role)))
+def revoke_role(user, role: Role, *, by=None) -> None:
+    from portal.audit import acting_as
+
+    with acting_as(by) if by is not None else nullcontext():
+        user.groups.remove(Group.objects.get(name=str(role)))

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.audit.AuditActorMiddleware",
     "portal.middleware.RequireMFAForAdminRolesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -5,10 +5,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.audit_views import audit_trail, audit_trail_csv
 from portal.health import health
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("audit/", audit_trail, name="audit_trail"),
+    path("audit/export.csv", audit_trail_csv, name="audit_trail_csv"),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),

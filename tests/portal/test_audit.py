@@ -57,7 +57,7 @@ def test_a_rolled_back_change_leaves_no_event(network_admin):
         audit.record(network_admin.user, "directory.member.approved")
         raise RuntimeError("the change failed")
 
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action="directory.member.approved").exists()
 
 
 def test_saving_an_existing_event_is_refused(network_admin):
@@ -77,7 +77,7 @@ def test_deleting_an_event_is_refused(network_admin):
         AuditEvent.objects.all().delete()
     with pytest.raises(AuditTrailIsReadOnly):
         AuditEvent.objects.update(action="x")
-    assert AuditEvent.objects.count() == 1
+    assert AuditEvent.objects.filter(pk=event.pk, action="directory.member.approved").exists()
 
 
 @postgres_only

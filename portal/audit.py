@@ -58,6 +58,17 @@ def _roles_of(actor) -> str:
 
 
 _current_actor: ContextVar = ContextVar("audit_actor", default=None)
+_suspended: ContextVar[bool] = ContextVar("audit_suspended", default=False)
+
+
+@contextmanager
+def suspended():
+    """Record nothing from receivers inside this block: a restore loads the old trail, it makes no new one."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
 
 
 @contextmanager
@@ -145,7 +156,7 @@ WAGTAIL_ACTIONS = {
 
 
 def record_wagtail_log_entry(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
-    if not created or raw or instance.action not in WAGTAIL_ACTIONS:
+    if not created or raw or _suspended.get() or instance.action not in WAGTAIL_ACTIONS:
         return
     verb, words = WAGTAIL_ACTIONS[instance.action]
     model = instance.content_type.model_class() if instance.content_type_id else None
@@ -167,6 +178,8 @@ def record_role_change(sender, instance, action: str, reverse: bool, model, pk_s
     from django.contrib.auth.models import Group
 
     User = get_user_model()
+    if _suspended.get():
+        return
     if action == "pre_clear":
         pk_set = set(instance.groups.values_list("pk", flat=True) if not reverse else instance.user_set.values_list("pk", flat=True))
     elif action not in ("post_add", "post_remove"):

@@ -154,7 +154,8 @@ REDIS_URL = env.redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Answers a miss instead of raising when Redis is down (portal/cache.py).
+            "BACKEND": "portal.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "pbc"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

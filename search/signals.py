@@ -6,7 +6,9 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 
 
-def _document_saved(sender, instance, **kwargs) -> None:
+def _document_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:  # loaddata / a restore: the extracted text is restored with the rows
+        return
     from search.tasks import extract_document_text
 
     pk = instance.pk

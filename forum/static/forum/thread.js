@@ -17,6 +17,9 @@ if (root && "WebSocket" in window) {
   };
 
   const say = (text) => { if (status) status.textContent = text; };
+  // Shown while the websocket is down (Redis stopped, a deploy, a network blip), hidden when it is back.
+  const unavailable = document.getElementById("forum-live-unavailable");
+  const showUnavailable = (shown) => { if (unavailable) unavailable.hidden = !shown; };
 
   const applyThread = (message) => {
     for (const post of message.posts || []) {
@@ -54,7 +57,7 @@ if (root && "WebSocket" in window) {
     const protocol = window.location.protocol === "https:" ? "wss" : "ws";
     // The server sends everything after lastEvent first, then live events.
     const socket = new WebSocket(`${protocol}://${window.location.host}${root.dataset.wsPath}?after=${lastEvent}`);
-    socket.addEventListener("open", () => { delay = 1000; failures = 0; });
+    socket.addEventListener("open", () => { delay = 1000; failures = 0; showUnavailable(false); });
     socket.addEventListener("message", (received) => {
       const message = JSON.parse(received.data);
       if (message.type !== "forum.event") return;
@@ -64,6 +67,7 @@ if (root && "WebSocket" in window) {
     });
     socket.addEventListener("close", (closed) => {
       // Refused (signed out, or no longer allowed to read): stop; the page still works by reload.
+      showUnavailable(true);
       if (closed.code === 4403 || ++failures > 8) { say("Live updates have stopped. Reload the page to see new posts."); return; }
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);

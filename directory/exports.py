@@ -5,49 +5,33 @@ the contact details the person downloading may see, and nothing else.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from directory.models import Member
 from directory.privacy import CONTACT_FIELDS, ContactPolicy
+from portal.csv_stream import csv_lines, safe_cell
 
 EXPORT_COLUMNS = ["first_name", "last_name", "job_role", "job_title", "organisations", "specialties", "interests", "email", "phone"]
 
 
-def _safe_cell(value: str) -> str:
-    # Spreadsheet formula injection: a cell starting with = + - @ is run as a formula by Excel.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def members_csv_rows(members: Iterable[Member], policy: ContactPolicy):
     """Yield CSV lines (header first): the same columns the import reads, hidden fields left blank."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
 
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return value
+    def rows():
+        for member in members:
+            shown = policy.visible_fields(member)
+            yield [
+                safe_cell(member.user.first_name),
+                safe_cell(member.user.last_name),
+                member.get_job_role_display(),
+                safe_cell(member.job_title),
+                safe_cell("; ".join(o.name for o in member.organisations.all())),
+                "; ".join(a.name for a in member.specialties.all()),
+                "; ".join(a.name for a in member.interests.all()),
+                *[safe_cell(shown.get(field, "")) for field, _label, _attr in CONTACT_FIELDS],
+            ]
 
-    writer.writerow(EXPORT_COLUMNS)
-    yield flush()
-    for member in members:
-        shown = policy.visible_fields(member)
-        writer.writerow([
-            _safe_cell(member.user.first_name),
-            _safe_cell(member.user.last_name),
-            member.get_job_role_display(),
-            _safe_cell(member.job_title),
-            _safe_cell("; ".join(o.name for o in member.organisations.all())),
-            "; ".join(a.name for a in member.specialties.all()),
-            "; ".join(a.name for a in member.interests.all()),
-            *[_safe_cell(shown.get(field, "")) for field, _label, _attr in CONTACT_FIELDS],
-        ])
-        yield flush()
+    return csv_lines(EXPORT_COLUMNS, rows())
 
 
 def _vcard_escape(value: str) -> str:

@@ -8,8 +8,6 @@ Wagtail's own page history, which they can see.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django import forms
@@ -20,7 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from directory.exports import _safe_cell
+from portal.csv_stream import csv_lines, safe_cell
 from portal.models import AuditEvent
 from portal.permissions import permission_required
 
@@ -85,32 +83,23 @@ def audit_trail(request):
     })
 
 
+CSV_COLUMNS = ["when", "who", "account", "roles", "action", "description", "target_type", "target_id", "target", "detail"]
+
+
 def _csv_rows(events):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return value
-
-    writer.writerow(["when", "who", "account", "roles", "action", "description", "target_type", "target_id", "target", "detail"])
-    yield flush()
     for event in events:
-        writer.writerow([
+        yield [
             timezone.localtime(event.occurred_at).isoformat(),
-            _safe_cell(event.actor_display),
+            safe_cell(event.actor_display),
             event.actor_account or "",
             event.actor_roles,
             event.action,
-            _safe_cell(event.description),
+            safe_cell(event.description),
             event.target_type,
             event.target_id,
-            _safe_cell(event.target_display),
-            _safe_cell(json.dumps(event.detail, ensure_ascii=False)),
-        ])
-        yield flush()
+            safe_cell(event.target_display),
+            safe_cell(json.dumps(event.detail, ensure_ascii=False)),
+        ]
 
 
 @require_GET
@@ -118,6 +107,6 @@ def _csv_rows(events):
 def audit_trail_csv(request):
     """The filtered trail as CSV, oldest last like the page."""
     events = AuditFilterForm(request.GET or None).events()
-    response = StreamingHttpResponse(_csv_rows(events.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(CSV_COLUMNS, _csv_rows(events.iterator(chunk_size=500))), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pbc-audit-trail-{timezone.localdate():%Y-%m-%d}.csv"'
     return response

@@ -30,6 +30,8 @@ from tests.security.world import ADMIN_ONLY_PHONE, DRAFT_TITLE, MODERATORS_THREA
 #                                                                  anon   member other  lead   mod    admin  sha
 EXPECTED: dict[str, str] = {
     "health":                                                     "200    200    200    200    200    200    200",
+    "audit_trail":                                                "login  403    403    403    403    200    403",
+    "audit_trail_csv":                                            "login  403    403    403    403    200    403",
     "account_login":                                              "200    302    302    302    302    302    302",
     "account_logout":                                             "302    200    200    200    200    200    200",
     "account_inactive":                                           "200    200    200    200    200    200    200",
@@ -190,6 +192,8 @@ def _sub(page, name: str, *args) -> str:
 
 URLS = {
     "health": lambda w: "/health/",
+    "audit_trail": lambda w: "/audit/",
+    "audit_trail_csv": lambda w: "/audit/export.csv",
     # allauth: the sign-in, password and two-factor pages
     "account_login": lambda w: reverse("account_login"),
     "account_logout": lambda w: reverse("account_logout"),

@@ -102,18 +102,29 @@ def test_thread_page_carries_the_live_updates_unavailable_notice(client_for, mem
     assert "Live updates are not available at the moment" in body
 
 
+# Requests go through Django's real WSGI handler: its request_started signal runs
+# close_old_connections, which the test client switches off.
 RESTART_SCRIPT = """
-import json, os, subprocess, sys
+import io, json, subprocess, sys
+from wsgiref.util import setup_testing_defaults
 import django
 django.setup()
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 
-client = Client()
-first = client.get("/health/").json()["components"]["database"]
-before = connection.connection is not None and connection.connection.info.backend_pid
+app = WSGIHandler()
+
+def get(path):
+    environ = {"PATH_INFO": path, "HTTP_HOST": "localhost", "wsgi.errors": io.StringIO()}
+    setup_testing_defaults(environ)
+    status = []
+    body = b"".join(app(environ, lambda s, h, *a: status.append(s)))
+    return json.loads(body)["components"]["database"]
+
+first = get("/health/")
+before = connection.connection.info.backend_pid
 subprocess.run(sys.argv[1:], check=True)  # restart the server under our open connection
-second = client.get("/health/").json()["components"]["database"]
+second = get("/health/")
 after = connection.connection.info.backend_pid
 print(json.dumps({"first": first["ok"], "second": second["ok"], "error": second.get("error"), "new_backend": before != after}))
 """

@@ -71,5 +71,5 @@ def test_health_reports_an_unreachable_search_server_as_down(client, db, setting
 def test_health_uses_redis_for_cache_and_channel_layer_when_configured(client, db):
     body = client.get("/health/").json()
 
-    assert body["components"]["cache"]["backend"] == "RedisCache"
+    assert body["components"]["cache"]["backend"] == "TolerantRedisCache"
     assert body["components"]["channel_layer"]["backend"] == "RedisChannelLayer"

@@ -226,7 +226,7 @@ def server_command(port: int, workers: int, task_workers: int) -> list[str]:
             "--workers", str(workers), "--lifespan", "off", "--log-level", "warning"]
 
 
-def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 120.0, interval: float = 0.02) -> float:
+def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 300.0, interval: float = 0.02) -> float:
     """Seconds until ``url`` answers 200 (polling every ``interval`` s); raises if the process dies or time runs out."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -413,7 +413,8 @@ def main(argv: list[str] | None = None) -> None:
                              "200 sockets, 1 cold start")
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second per page (default 100)")
     parser.add_argument("--duration", type=float, help="seconds of load per page (default 60; 10 with --quick)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: pages,queries,cold,fanout,bookings,search")
+    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: pages,queries,cold,fanout,bookings,search; "
+                             "static reuses the static files collected by the previous run")
     parser.add_argument("--write-results", action="store_true", help="put the report into bench/RESULTS.md")
     args = parser.parse_args(argv)
     skip = {part.strip() for part in args.skip.split(",") if part.strip()}
@@ -450,7 +451,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += query_rows(small, large, sizes)
 
     env = production_env(url)
-    if "pages" not in skip or "cold" not in skip:
+    if ("pages" not in skip or "cold" not in skip) and "static" not in skip:
         log("collecting static files for production mode")
         manage("collectstatic", "--noinput", "-v0", env=env)
     if "pages" not in skip:

@@ -324,8 +324,10 @@ def mark_attendance(booking: Booking, attended: bool = True, *, by=None) -> Book
 def send_event_reminders(days_before: int = 2, *, now: datetime | None = None) -> int:
     """E-mail everyone with a confirmed place at events starting within ``days_before`` days; each person once.
 
-    Each booking is claimed with a conditional update before its e-mail is
-    queued, so two runs at the same time never send the same reminder twice.
+    Each booking is claimed with a conditional update and its e-mail sent in
+    the same transaction: two runs at the same time never send the same
+    reminder twice, and when the mail server refuses one the claim rolls back,
+    the error stops the run, and the retried task sends it.
     """
     from events import emails
 
@@ -342,7 +344,7 @@ def send_event_reminders(days_before: int = 2, *, now: datetime | None = None) -
         with transaction.atomic():
             claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
             if claimed:
-                _after_commit(emails.send_reminder, pk)
+                emails.send_reminder(pk)
                 sent += 1
     return sent
 

@@ -44,6 +44,7 @@ from forum.models import (
 from forum.text import plain_excerpt, render_markdown
 from forum.uploads import check_upload
 from portal import audit
+from portal.delivery import email_after_commit
 from portal.realtime import broadcast_on_commit, notify_user
 from portal.roles import Role
 from search.services import index_object, remove_object
@@ -215,8 +216,9 @@ def _notify(members: Iterable[Member], *, kind: str, thread: Thread, text: str, 
             if sub is not None and sub.frequency != Subscription.Frequency.INSTANT:
                 continue
             footer = f"\n\nStop these e-mails: {unsubscribe_url(sub)}\n" if sub is not None else ""
-            messages.append((email_subject, email_body + footer, m.user.email))
-        _email_after_commit(messages)
+            key = f"forum.{kind}:t{thread.pk}:r{reply.pk if reply else '-'}:m{m.pk}"
+            messages.append((email_subject, email_body + footer, m.user.email, key))
+        email_after_commit(messages)
     return notes
 
 
@@ -232,15 +234,6 @@ def notify_about_movement(members: Sequence[Member], movement) -> list[Notificat
     for note in notes:
         notify_user(note.member.user_id, {"kind": note.kind, "text": note.text, "url": movement.url})
     return notes
-
-
-def _email_after_commit(messages: list[tuple[str, str, str]]) -> None:
-    """Hand the e-mails to background work once the change is committed (a worker in production)."""
-    if messages:
-        from forum.tasks import send_forum_emails
-
-        payload = [list(m) for m in messages]
-        transaction.on_commit(lambda: send_forum_emails.enqueue(payload))
 
 
 def _watchers(*, thread: Thread | None = None, board: Board | None = None, exclude: Member | None = None) -> dict[int, Subscription]:
@@ -637,7 +630,8 @@ def send_digest(frequency: str, now: datetime | None = None) -> int:
             **digest, "frequency": frequency, "base_url": settings.PORTAL_BASE_URL, "areas_url": areas_url,
         })
         label = "Daily" if frequency == Subscription.Frequency.DAILY else "Weekly"
-        messages.append((f"{label} digest from the message boards", body, member.user.email))
+        key = f"forum.digest.{frequency}:{now.isoformat()}:m{member.pk}"
+        messages.append((f"{label} digest from the message boards", body, member.user.email, key))
 
-    _email_after_commit(messages)
+    email_after_commit(messages)
     return len(messages)

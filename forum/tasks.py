@@ -1,4 +1,4 @@
-"""Background work for the forum: e-mail fan-out, digests and escalation.
+"""Background work for the forum: digests and escalation (e-mail fan-out goes through ``portal.tasks.send_emails``).
 
 Run inline by the ImmediateBackend in the embedded mode and by a worker in
 production.  The scheduler (cron or a systemd timer) enqueues the digest and
@@ -6,17 +6,7 @@ escalation tasks, or runs the ``forum_digest`` / ``forum_escalate`` commands.
 """
 from __future__ import annotations
 
-from django.core.mail import get_connection, send_mail
 from django_tasks import task
-
-
-@task()
-def send_forum_emails(messages: list[list[str]]) -> int:
-    """Send ``[subject, body, to]`` e-mails written by a forum service after its transaction committed."""
-    connection = get_connection()
-    for subject, body, to in messages:
-        send_mail(subject, body, None, [to], connection=connection)
-    return len(messages)
 
 
 @task()

@@ -23,6 +23,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.delivery import email_after_commit
 from portal.models import (
     GuidanceIndexPage,
     GuidancePage,
@@ -216,13 +217,9 @@ def send_review_reminders(today: dt.date | None = None) -> ReminderSummary:
             subject = (
                 f"Guidance to review: {owned[0].title}" if len(owned) == 1 else f"{len(owned)} pieces of guidance to review"
             )
-            messages.append((subject, render_to_string("portal/email/review_reminder.txt", context), email))
-
-        def send():
-            for subject, body, email in messages:
-                send_mail(subject, body, None, [email])
-
-        transaction.on_commit(send)
+            body = render_to_string("portal/email/review_reminder.txt", context)
+            messages.append((subject, body, email, f"guidance.review:{timezone.now().isoformat()}:{email}"))
+        email_after_commit(messages)
     return ReminderSummary(emails=len(messages), pages=len(reminded))
 
 

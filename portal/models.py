@@ -525,3 +525,22 @@ class AuditEvent(models.Model):
             person = self._person(self.subject, self.subject_account)
             return f"{person}: {self.target_label}" if self.target_label else person
         return self.target_label
+
+
+class SentEmail(models.Model):
+    """One e-mail that background work has sent, under a key naming its purpose, object and recipient.
+
+    Background tasks can run more than once (a retry after a failure, or after
+    the worker died mid-task), so each e-mail a task sends is recorded here in
+    the same transaction as the sending (``portal.delivery.send_once``): a
+    re-run finds the key and sends nothing twice.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "sent e-mail"
+
+    def __str__(self) -> str:
+        return self.key

@@ -42,3 +42,9 @@ class PortalWorker(Worker):
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         return super().get_heartbeat_ttl(job, working_time) - 60 + self.abandoned_after
+
+    @property
+    def dequeue_timeout(self) -> int:
+        # An idle worker would otherwise wait on Redis for up to worker_ttl (7 minutes) before
+        # its next look for abandoned tasks; wake up for maintenance as often as it is due.
+        return max(1, min(self.worker_ttl - 15, self.maintenance_interval))

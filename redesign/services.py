@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from wagtail.documents import get_document_model
 
 from areas.services import record_entry_started, record_stage_changed, record_template_added, record_template_version
 from directory.models import Member, Organisation, ServiceArea
+from portal.delivery import email_after_commit
 from redesign.models import (
     CLOSED_STAGES,
     REMIND_AGAIN_AFTER,
@@ -455,7 +455,8 @@ def remind_stale_entries(now: datetime | None = None) -> int:
     """E-mail each lead of stale open work (one message per lead), at most once a month per entry.
 
     Returns how many e-mails were sent.  Runs as background work (see
-    ``redesign.tasks``); the e-mails go after the reminder times are stored.
+    ``redesign.tasks``); the e-mails are queued once the reminder times are stored,
+    each under its own key, so a retried send never repeats one.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -485,13 +486,9 @@ def remind_stale_entries(now: datetime | None = None) -> int:
                 if len(their_entries) == 1
                 else f"Is this still current? {len(their_entries)} pieces of re-design work"
             )
-            messages.append((subject, render_to_string("redesign/email/stale_reminder.txt", context), member.user.email))
-
-        def send():
-            for subject, body, to in messages:
-                send_mail(subject, body, None, [to])
-
-        transaction.on_commit(send)
+            body = render_to_string("redesign/email/stale_reminder.txt", context)
+            messages.append((subject, body, member.user.email, f"redesign.stale:{now.isoformat()}:m{member.pk}"))
+        email_after_commit(messages)
     return len(messages)
 
 

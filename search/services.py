@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from search.backends.base import SearchUnavailable
 from search.registry import SearchDocument, registered, searchable_for
 
 logger = logging.getLogger(__name__)
@@ -61,21 +62,33 @@ def writing_backends() -> list:
 
 
 def write_documents(documents: list[SearchDocument]) -> None:
-    """Index ``documents`` in every writing backend; one unreachable engine does not stop the others."""
+    """Index ``documents`` in every writing backend; one unreachable engine does not stop the others.
+
+    Raises SearchUnavailable afterwards when an engine failed, so the background
+    task that called it is retried (writing the same documents again is harmless).
+    """
+    failed = []
     for backend in writing_backends():
         try:
             backend.index_documents(documents)
         except Exception:  # an engine being down must not lose the others' update
             logger.exception("search: %s could not index %d document(s)", backend.name, len(documents))
+            failed.append(backend.name)
+    if failed:
+        raise SearchUnavailable(f"Could not index {len(documents)} document(s) in {', '.join(failed)}; a retry will.")
 
 
 def delete_entry(key: str) -> None:
-    """Remove ``key`` ("kind:pk") from every writing backend."""
+    """Remove ``key`` ("kind:pk") from every writing backend; raises SearchUnavailable (for a retry) when one failed."""
+    failed = []
     for backend in writing_backends():
         try:
             backend.delete_documents([key])
         except Exception:
             logger.exception("search: %s could not delete %s", backend.name, key)
+            failed.append(backend.name)
+    if failed:
+        raise SearchUnavailable(f"Could not remove {key} from {', '.join(failed)}; a retry will.")
 
 
 def refresh_entry(kind: str, pk: str) -> str:

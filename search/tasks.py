@@ -1,8 +1,11 @@
 """Background work for search: keep the index in step with the content, extract document text.
 
 Run inline by the ImmediateBackend in the embedded mode, by a worker in
-production.  A task that cannot reach the engine logs and gives up; the next
-save or a rebuild (``manage.py rebuild_search_index``) puts it right.
+production.  A task that cannot reach an engine writes what it can, then
+fails: on the production queue it is retried with backoff (``TASKS_RETRY_DELAYS``);
+inline, the failure is logged and the next save or a rebuild
+(``manage.py rebuild_search_index``) puts it right.  Every task writes the
+object's current state, so running one again is harmless.
 """
 from __future__ import annotations
 

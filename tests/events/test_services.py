@@ -349,6 +349,22 @@ def test_reminders_go_once_to_confirmed_places_within_n_days(make_event, practic
     assert len(mailoutbox) == 1
 
 
+def test_reminder_refused_by_the_mail_server_is_sent_by_the_next_run(make_event, practice_members, run_on_commit, mailoutbox, settings):
+    import smtplib
+
+    event = make_event(capacity=5, starts_in=timedelta(days=2))
+    (member,) = practice_members(1)
+    services.book_place(event, member)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    with pytest.raises((OSError, smtplib.SMTPException)):
+        run_on_commit(services.send_event_reminders, 3)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert run_on_commit(services.send_event_reminders, 3) == 1
+    assert [m.to for m in mailoutbox] == [[member.user.email]]
+
+
 def test_email_attendees_reaches_everyone_with_a_place(make_event, practice_members, network_admin, run_on_commit, mailoutbox):
     event = make_event(capacity=2)
     a, b, c = practice_members(3)

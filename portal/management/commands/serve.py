@@ -163,5 +163,5 @@ class Command(BaseCommand):
             try:
                 process.wait(timeout=max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)  # its whole group: uvicorn's workers, RQ's scheduler
                 process.wait()

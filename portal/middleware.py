@@ -1,6 +1,8 @@
 """Requests pass through here before any view."""
 from __future__ import annotations
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,3 +37,22 @@ class RequireMFAForAdminRolesMiddleware:
 
         required = user.is_superuser or user.groups.filter(name__in=roles_requiring_mfa()).exists()
         return required and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy everywhere, plus what Wagtail's admin still needs under /admin/.
+
+    The public site runs without any inline script (all JavaScript is in
+    static files), so an injected ``<script>`` would not run.  Wagtail 8's
+    admin writes a few inline scripts and style attributes of its own; only
+    there are ``settings.CSP_ADMIN_ADDITIONS`` added to the policy.
+    """
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(settings.CSP_ADMIN_PREFIX) and not report_only:
+            update = dict(parts.update or {})
+            for directive, sources in settings.CSP_ADMIN_ADDITIONS.items():
+                update[directive] = [*update.get(directive, []), *sources]
+            parts.update = update
+        return parts

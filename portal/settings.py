@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.audit.AuditActorMiddleware",
     "portal.middleware.RequireMFAForAdminRolesMiddleware",
@@ -278,6 +279,33 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles and images from the
+# portal itself only (fonts also from the NHS.UK design system's font host);
+# no inline script anywhere outside the Wagtail admin
+# (portal.middleware.ContentSecurityPolicyMiddleware relaxes it there).
+# "connect-src 'self'" covers the portal's own websockets.  Frames: only the
+# portal itself, for Wagtail's live preview in the admin.
+_MEDIA_ORIGIN = [MEDIA_URL.split("/", 3)[0] + "//" + MEDIA_URL.split("/", 3)[2]] if MEDIA_URL.startswith("http") else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_MEDIA_ORIGIN],
+        "font-src": ["'self'", "https://assets.nhs.uk"],  # the NHS.UK frontend's Frutiger web fonts
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Wagtail's admin still writes inline <script> blocks (InlinePanel, date
+# pickers) and style attributes, and previews uploads from blob: URLs.
+CSP_ADMIN_PREFIX = "/admin/"
+CSP_ADMIN_ADDITIONS = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"], "img-src": ["blob:"]}
+# No avatars from gravatar.com: it would learn members' e-mail hashes, and the policy above forbids it.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -132,8 +132,12 @@ def page(browser, portal_server):
     context = browser.new_context(base_url=portal_server["url"], viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every browser test also checks that the Content-Security-Policy blocked nothing the portal needs.
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not page.csp_violations, "The Content-Security-Policy blocked:\n" + "\n".join(page.csp_violations)
 
 
 def assert_no_axe_violations(page, name: str) -> None:

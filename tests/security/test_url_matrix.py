@@ -471,3 +471,24 @@ def test_route_answers_each_viewer_as_expected_and_shows_no_private_marker(world
     expected = " ".join(EXPECTED[case].split())
     assert actual == expected, f"{case}\n  viewers:  {' '.join(VIEWERS)}\n  expected: {expected}\n  actual:   {actual}"
     assert not leaks
+
+
+# POSTs that must work without a CSRF token, and why.
+CSRF_EXEMPT = {
+    # RFC 8058 one-click unsubscribe: the mail client POSTs from the message, with no portal page or cookie.
+    "guidance:one_click_unsubscribe",
+}
+
+
+@pytest.mark.django_db
+def test_every_route_refuses_a_post_without_a_csrf_token(world):
+    """A network administrator's session (the widest rights) POSTing nothing but a session cookie."""
+    accepted = []
+    for case, build in URLS.items():
+        client = Client(enforce_csrf_checks=True)
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.session_keys["network_admin"]
+        response = client.post(build(world))
+        refused = response.status_code == 403 and b"CSRF" in response.content
+        if not refused and route_of(case) not in CSRF_EXEMPT:
+            accepted.append(f"{case} ({response.status_code})")
+    assert not accepted, f"POST without a CSRF token was not refused by: {', '.join(accepted)}"

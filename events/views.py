@@ -18,6 +18,7 @@ from events.ics import calendar_for_event, calendar_for_events
 from events.models import Audience, Booking, CalendarFeed, EventPage, EventSession
 from events.services import EventsError
 from portal.permissions import is_member, member_required, permission_required
+from portal.csv_stream import safe_cell as _csv_safe
 
 MANAGE = "events.manage_bookings"
 
@@ -286,6 +287,3 @@ def attendees_csv(request, pk: int):
     return response
 
 
-def _csv_safe(value: str) -> str:
-    # Spreadsheet programs run cells that start with these as formulas.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -17,6 +17,7 @@ from wagtail.documents.views.serve import serve as serve_document
 
 from directory.models import Member, Organisation, ServiceArea
 from portal.permissions import member_required, permission_required
+from portal.csv_stream import safe_cell
 from redesign import services
 from redesign.business_case import build_business_case
 from redesign.forms import (
@@ -169,14 +170,14 @@ def entry_export(request):
     def rows():
         yield writer.writerow(EXPORT_COLUMNS)
         for e in entries.for_listing().iterator(chunk_size=500):
-            yield writer.writerow([
+            yield writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in [
                 e.pk, e.organisation.name, e.organisation.get_kind_display(), e.service_area.name, e.title, e.summary,
                 e.get_stage_display(), e.stop_reason, "; ".join(m.user.email for m in e.leads.all()),
                 e.start_date or "", e.expected_go_live or "", e.actual_go_live or "", e.expected_savings or "",
                 e.realised_savings or "", e.freed_up_resources or "", e.ppi, e.outcomes,
                 timezone.localtime(e.updated_at).strftime("%Y-%m-%d %H:%M"),
                 "yes" if e.stage not in ("evaluated", "stopped") and e.updated_at < stale_before else "no",
-            ])
+            ]])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="redesign-matrix-{timezone.localdate():%Y-%m-%d}.csv"'

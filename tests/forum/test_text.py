@@ -2,41 +2,7 @@
 import pytest
 
 from forum.text import plain_excerpt, render_markdown
-
-XSS_PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=http://evil.example/xss.js></SCRIPT>",
-    "<img src=x onerror=alert(1)>",
-    "<svg/onload=alert(1)>",
-    "<body onload=alert(1)>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "<a href=\"javascript:alert(1)\">click</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">click</a>",
-    "<a href=\"&#106;avascript:alert(1)\">click</a>",
-    "<a href=\" javascript:alert(1)\">click</a>",
-    "[click](javascript:alert(1))",
-    "[click](JAVASCRIPT:alert(1))",
-    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[click](vbscript:msgbox(1))",
-    "![x](javascript:alert(1))",
-    "<style>body{background:url(javascript:alert(1))}</style>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "<p onmouseover=\"alert(1)\">hover</p>",
-    "<a href=\"http://ok.example\" onclick=\"alert(1)\">ok</a>",
-    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<embed src=\"javascript:alert(1)\">",
-    "<form action=\"javascript:alert(1)\"><input type=submit></form>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<link rel=stylesheet href=\"http://evil.example/x.css\">",
-    "<base href=\"http://evil.example/\">",
-    "<details open ontoggle=alert(1)>",
-    "<!--<script>alert(1)</script>-->",
-    "<scr<script>ipt>alert(1)</script>",
-    "`<script>alert(1)</script>`",
-    "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
-    "<a href=\"http://ok.example\" style=\"position:fixed;top:0\">overlay</a>",
-]
+from tests.security.payloads import XSS_PAYLOADS  # shared with tests/security/test_hostile_input.py
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)

@@ -4,7 +4,8 @@
 * Matrix entries: the BANES consortium's pathway table (seed 004: MSK,
   ophthalmology, ENT, dermatology, with the leads the plan names: Fiona,
   William, Simon, Jeremy) and East of England work for the demo clusters.
-* Templates: a business-case template and the BANES commissioning plan.
+* Templates: a business-case template, the BANES consortium's community dermatology
+  business case (seed 004's pathway table), its commissioning plan and PPI strategy.
 Idempotent: everything is keyed on natural names.
 """
 from __future__ import annotations
@@ -267,6 +268,15 @@ def _build_templates(region: dict, orgs: dict) -> None:
         ("Business-case template for service re-design", Template.Kind.BUSINESS_CASE, None, BANES,
          "A business-case outline following the seven-step method for developing new services.",
          [f"# {h}" if i % 2 == 0 else g for h, g in SEVEN_STEPS for i in (0, 1)]),
+        ("Community dermatology service business case", Template.Kind.BUSINESS_CASE, "Dermatology", BANES,
+         "The business case and commissioning specification for a community based dermatology triage, assessment and "
+         "treatment service, developed after consultation with similar services in the area and with secondary care.",
+         ["# The proposal", "A community based dermatology triage, assessment and treatment service, led by GPs with a special "
+          "interest and supported by the hospital's consultant dermatologists.",
+          "# Why now", "Dermatology budgets are devolved to practices in 2007/08: practice budget holding supports the proposed "
+          "new pathway.",
+          "# Patient and public involvement", "Patient and public input into the model is required before the PCT approves it.",
+          *[f"# {h}" if i % 2 == 0 else g for h, g in SEVEN_STEPS for i in (0, 1)]]),
         ("BANES PbC commissioning plan 2007/08", Template.Kind.COMMISSIONING_PLAN, None, BANES,
          "The consortium's commissioning plan: priorities, method, pathway table and funding arrangements for freed-up resources.",
          ["# Introduction", "Practices are required to produce an annual PBC commissioning plan for approval by the PCT Board.",

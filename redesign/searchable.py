@@ -69,7 +69,8 @@ class TemplateSearchable(Searchable):
             kind=self.kind,
             pk=str(obj.pk),
             title=obj.title,
-            body=f"{obj.get_kind_display()}\n{obj.description}",
+            # The service area is part of the text, so "dermatology business case" finds the dermatology template.
+            body="\n".join(filter(None, [obj.get_kind_display(), obj.service_area.name if obj.service_area else "", obj.description])),
             url=obj.get_absolute_url(),
             audience=PUBLIC if obj.audience == Audience.PUBLIC else MEMBERS,
             service_areas=(obj.service_area.name,) if obj.service_area else (),

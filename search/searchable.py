@@ -7,7 +7,8 @@ from search.registry import MEMBERS, PUBLIC, SearchDocument, Searchable, registe
 
 
 class DocumentSearchable(Searchable):
-    """A Wagtail document; members-only when its collection (or a parent collection) has a view restriction."""
+    """A Wagtail document; members-only when its collection (or a parent collection) has a view restriction
+    or it is attached to a matrix entry. Template files are left to their template."""
 
     kind = "document"
     label = "Documents"
@@ -20,9 +21,14 @@ class DocumentSearchable(Searchable):
         from wagtail.models import CollectionViewRestriction
 
         from directory.models import ServiceArea
+        from redesign.models import EntryDocument, TemplateVersion
 
+        # A template's file is found through its template (which has the template's audience and counts the
+        # download), never as a loose document beside it; a matrix entry's attachment is for members, like the entry.
+        if TemplateVersion.objects.filter(document=obj).exists():
+            return None
         text = getattr(obj, "search_text", None)
-        restricted = CollectionViewRestriction.objects.filter(
+        restricted = EntryDocument.objects.filter(document=obj).exists() or CollectionViewRestriction.objects.filter(
             collection__in=obj.collection.get_ancestors(inclusive=True)
         ).exists()
         tags = [tag.name for tag in obj.tags.all()]

@@ -24,7 +24,7 @@ def test_demo_builds_case_studies_and_matrix_and_is_idempotent(client):
     assert {m.user.first_name for m in msk.leads.all()} == {"Fiona", "William"}
     assert MatrixEntry.objects.filter(organisation__name="Chelmsford North Cluster").exists()
     assert MatrixEntry.objects.count() == len(demo.ENTRIES)
-    assert Template.objects.count() == 3
+    assert Template.objects.count() == 4
     response = client.get("/redesign/case-studies/")
     assert response.status_code == 200
     assert len(response.context["case_studies"]) == 4  # Torbay is for members

@@ -142,3 +142,38 @@ def test_rebuild_command_swaps_the_elasticsearch_alias(elasticsearch_settings, d
     assert len(after) == 1 and after != before
     assert backend._concrete_indices() == after  # the old index was deleted
     assert [h.key for h in backend.search("freed up resources").hits] == [f"document:{document.pk}"]
+
+
+def _docx_upload(media, name, paragraphs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = files.docx(media / name, paragraphs)
+    return SimpleUploadedFile(name, path.read_bytes(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def test_template_file_is_found_through_its_template_not_as_a_loose_document(embedded, media, network_admin,
+                                                                               django_capture_on_commit_callbacks):
+    from redesign import services
+
+    upload = _docx_upload(media, "derm.docx", ["A community dermatology service business case."])
+    with django_capture_on_commit_callbacks(execute=True):
+        template = services.create_template(actor=network_admin.user, title="Community dermatology service business case",
+                                            kind="business_case", upload=upload)
+
+    hits = embedded.search("dermatology business case", viewer_audience=MEMBERS).hits
+    assert [hit.key for hit in hits] == [f"template:{template.pk}"]
+    assert embedded.search("dermatology", viewer_audience=PUBLIC).total == 0
+
+
+def test_matrix_entry_attachment_is_found_by_members_only(embedded, media, cluster_lead, region, service_areas,
+                                                          django_capture_on_commit_callbacks):
+    from redesign import services
+    from redesign.models import MatrixEntry
+
+    entry = MatrixEntry.objects.create(organisation=region["cluster"], service_area=service_areas["Dermatology"], title="Skin triage")
+    upload = _docx_upload(media, "tariff.docx", ["Tariff savings for teledermatology photographs."])
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = services.attach_document(entry, actor=cluster_lead.user, title="Teledermatology savings", upload=upload)
+
+    assert [hit.key for hit in embedded.search("teledermatology", viewer_audience=MEMBERS).hits] == [f"document:{attachment.document.pk}"]
+    assert embedded.search("teledermatology", viewer_audience=PUBLIC).total == 0

@@ -93,7 +93,7 @@ def portal_server(tmp_path_factory):
         [sys.executable, "manage.py", "start", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 600  # migrations and the demo region take minutes on a busy machine
     while True:
         try:
             with urllib.request.urlopen(f"{base_url}/health/", timeout=2) as response:
@@ -155,13 +155,13 @@ def assert_no_axe_violations(page, name: str) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save desktop and mobile screenshots of the current page under tests/artifacts/screenshots/."""
+    """Save desktop (1280 wide) and mobile (375 wide) screenshots of the current page under tests/artifacts/screenshots/."""
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     desktop = folder / f"{name}-desktop.png"
     page.screenshot(path=str(desktop), full_page=True)
     size = page.viewport_size
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": 375, "height": 812})
     page.screenshot(path=str(folder / f"{name}-mobile.png"), full_page=True)
     page.set_viewport_size(size)
     return desktop

@@ -41,3 +41,73 @@ def first_href(page, selector: str) -> str:
     link = page.locator(selector).first
     link.wait_for(state="attached", timeout=15_000)
     return link.get_attribute("href")
+
+
+# The focused element, described for messages; whether the browser shows it as keyboard-focused
+# (:focus-visible) and whether its computed style draws an indicator (an outline that is not transparent, or a box-shadow).
+_FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  if (!el.dataset.keyboardStep) el.dataset.keyboardStep = String((window.__keyboardSteps = (window.__keyboardSteps || 0) + 1));
+  const style = getComputedStyle(el);
+  const transparent = (colour) => colour === 'transparent' || /rgba\\([^)]*,\\s*0\\)$/.test(colour);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !transparent(style.outlineColor);
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  const label = ((el.labels && el.labels.length ? el.labels[0].innerText : '') || el.getAttribute('aria-label') || el.innerText || el.value || el.name || '').trim();
+  const rect = el.getBoundingClientRect();
+  return {
+    key: el.dataset.keyboardStep,
+    label: label.replace(/\\s+/g, ' '),
+    description: `<${el.tagName.toLowerCase()}${el.id ? ' id=' + el.id : ''}> "${label.replace(/\\s+/g, ' ').slice(0, 60)}"`,
+    focusVisible: el.matches(':focus-visible'),
+    indicator: Boolean(outline || shadow),
+    shown: rect.width > 0 && rect.height > 0,
+  };
+}"""
+
+
+def focused(page) -> dict | None:
+    """What has keyboard focus now (None when nothing on the page has it)."""
+    return page.evaluate(_FOCUS_STATE)
+
+
+def assert_focus_is_visible(state: dict) -> None:
+    assert state["focusVisible"] and state["indicator"] and state["shown"], f"focus is not visible on {state['description']}"
+
+
+def tab_to(page, name: str | re.Pattern, *, backwards: bool = False, limit: int = 80) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element's label matches ``name``, like a keyboard user.
+
+    Every step must move focus to an element not focused before on this page
+    (otherwise focus is trapped or going round in circles) and show it visibly.
+    """
+    pattern = name if isinstance(name, re.Pattern) else re.compile(rf"^{re.escape(name)}$")
+    key = "Shift+Tab" if backwards else "Tab"
+    path: list[str] = []
+    seen: set[str] = set()
+    for _ in range(limit):
+        page.keyboard.press(key)
+        state = focused(page)
+        assert state is not None, f"{key} left the page before reaching {pattern.pattern!r}; focus went through: {path}"
+        assert state["key"] not in seen, f"{key} came back to {state['description']} before reaching {pattern.pattern!r} (a keyboard trap): {path}"
+        seen.add(state["key"])
+        path.append(state["description"])
+        assert_focus_is_visible(state)
+        if pattern.search(state["label"]):
+            return state
+    raise AssertionError(f"{limit} presses of {key} did not reach {pattern.pattern!r}: {path}")
+
+
+def sign_in_with_keyboard(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in from the home page with the keyboard alone (an account without two-factor)."""
+    page.goto("/")
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    tab_to(page, re.compile(r"^Email"))
+    page.keyboard.type(email)
+    tab_to(page, re.compile(r"^Password"))
+    page.keyboard.type(password)
+    tab_to(page, "Sign In")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url, timeout=30_000)

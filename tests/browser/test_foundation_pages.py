@@ -3,9 +3,6 @@ import pytest
 
 from tests.browser.conftest import assert_no_axe_violations, screenshot
 
-DEMO_PASSWORD = "Commission-2008"
-
-
 @pytest.mark.parametrize(
     ("name", "path"),
     [("home", "/"), ("login", "/accounts/login/"), ("signup", "/accounts/signup/"), ("not-found", "/no-such-page/")],
@@ -36,22 +33,6 @@ def test_skip_link_moves_focus_to_main_content(page):
     page.keyboard.press("Enter")
 
     assert page.evaluate("document.activeElement.id") == "main-content"
-
-
-def test_demo_member_signs_in_with_the_keyboard(page):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").focus()
-    page.keyboard.type("member@pbc-network.nhs.uk")
-    page.keyboard.press("Tab")  # the "Forgot your password?" link in the hint
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.name") == "password"
-    page.keyboard.type(DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: not url.endswith("/accounts/login/"))
-
-    assert page.get_by_role("link", name="Sign out").is_visible()
-    screenshot(page, "foundation-signed-in-home")
-    assert_no_axe_violations(page, "home (signed in)")
 
 
 def test_wrong_password_shows_an_error_summary(page):

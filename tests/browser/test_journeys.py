@@ -1,34 +1,39 @@
 """Journeys through the portal, clicking and typing like the people who use it."""
 import re
+import time
 import uuid
 
+import docx
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, screenshot
 from tests.browser.helpers import sign_in
 
 
-def test_member_searches_opens_a_result_and_downloads_the_template(page):
+def test_member_searches_opens_the_template_and_downloads_it(page):
     sign_in(page, "member@pbc-network.nhs.uk")
     page.goto("/search/")
     page.get_by_label(re.compile("Search case studies")).fill("dermatology business case")
     page.get_by_label(re.compile("Search case studies")).press("Enter")
     page.wait_for_url(re.compile(r"q=dermatology"))
-    # Ranking differs between the SQLite and PostgreSQL engines: open the dermatology re-design result.
-    results = page.locator("main h2 a[href^='/redesign/entries/']", has_text=re.compile("dermatology", re.I))
-    expect(results.first).to_be_visible(timeout=20_000)
+    top = page.locator("main li.search-result").first
+    expect(top.get_by_role("link")).to_have_text("Community dermatology service business case")
+    expect(top).to_contain_text("Templates")
     screenshot(page, "journey-search-results")
     assert_no_axe_violations(page, "search results")
 
-    results.first.click()
-    page.wait_for_url(re.compile(r"/redesign/entries/\d+/"))
-    screenshot(page, "journey-search-entry")
+    top.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/redesign/templates/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Community dermatology service business case")
+    screenshot(page, "journey-search-template")
     with page.expect_download(timeout=30_000) as download_info:
-        page.get_by_role("link", name=re.compile(r"Start a business case")).click()
+        page.get_by_role("link", name=re.compile(r"Download version 1 \(DOCX\)")).click()
     download = download_info.value
 
     assert download.suggested_filename.endswith(".docx")
-    assert download.path().stat().st_size > 0
+    text = "\n".join(paragraph.text for paragraph in docx.Document(download.path()).paragraphs)
+    assert "Community dermatology service business case" in text
+    assert "Step 7: Revised pathway, business case and service specification" in text
 
 
 def test_cluster_lead_is_shown_existing_work_before_adding_a_matrix_entry(page):
@@ -42,16 +47,23 @@ def test_cluster_lead_is_shown_existing_work_before_adding_a_matrix_entry(page):
     page.get_by_role("button", name="Continue").click()
 
     page.wait_for_url(re.compile(r"/redesign/entries/new/details/"))
-    expect(page.get_by_role("heading", name=re.compile("Before you start: Dermatology work elsewhere"))).to_be_visible()
-    expect(page.locator("tr.redesign-existing").first).to_be_visible()
+    existing = page.get_by_role("heading", name=re.compile("Before you start: Dermatology work elsewhere"))
+    expect(existing).to_be_visible()
+    expect(page.locator("tr.redesign-existing", has_text="Dermatology triage, assessment and treatment service")).to_be_visible()
+    # Shown first: the existing work comes before the fields for the new entry.
+    assert existing.bounding_box()["y"] < page.get_by_label("Title").bounding_box()["y"]
     screenshot(page, "journey-matrix-existing-work")
+    assert_no_axe_violations(page, "new matrix entry details, with existing work")
 
     page.get_by_label("Title").fill(title)
     page.get_by_label("Summary").fill("GP triage of dermatology referrals with photographs, before any outpatient appointment.")
     page.get_by_role("button", name="Add to the matrix").click()
 
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("GP triage of dermatology referrals with photographs")
     screenshot(page, "journey-matrix-entry-added")
+    page.goto("/redesign/entries/?service_area=dermatology")
+    expect(page.get_by_role("link", name=title)).to_be_visible()
 
 
 def test_member_hides_their_email_from_other_members(browser, portal_server, page):
@@ -131,15 +143,20 @@ def test_question_on_the_clinical_board_gets_a_live_reply_and_is_accepted(browse
     screenshot(page, "journey-forum-accepted")
 
 
-def _create_course_in_wagtail(page, title):
-    """The administrator adds an event page under Events in the Wagtail page editor and publishes it."""
-    page.goto("/admin/pages/search/?q=Events")
+def _admin_page_id(page, title_start):
+    """The id of the page whose title starts with ``title_start``, found with the Wagtail admin's page search."""
+    page.goto(f"/admin/pages/search/?q={title_start.split()[0]}")
     links = page.locator("a[href^='/admin/pages/'][href$='/edit/']")
     links.first.wait_for()
     found = [(a.get_attribute("href"), a.inner_text().strip()) for a in links.all()]
-    parent_id = next((re.search(r"/admin/pages/(\d+)/", href).group(1) for href, text in found if text.startswith("Events")), None)
-    assert parent_id, found
-    page.goto(f"/admin/pages/add/events/eventpage/{parent_id}/")
+    page_id = next((re.search(r"/admin/pages/(\d+)/", href).group(1) for href, text in found if text.startswith(title_start)), None)
+    assert page_id, found
+    return page_id
+
+
+def _create_course_in_wagtail(page, title):
+    """The administrator adds an event page under Events in the Wagtail page editor and publishes it."""
+    page.goto(f"/admin/pages/add/events/eventpage/{_admin_page_id(page, 'Events')}/")
     page.locator("#id_title").fill(title)
     page.locator("#id_event_type").select_option("training_course")
     page.locator("#id_summary").fill("A half-day course on writing a business case for service re-design.")
@@ -190,15 +207,17 @@ def test_training_course_fills_then_the_waiting_list_moves_up_and_emails(browser
         for context, _ in people:
             context.close()
 
-    def promoted_mail():
-        return [m for m in read_mails(portal_server["mail_dir"]) if "moderator@pbc-network.nhs.uk" in m and title in m]
-    expect(page.locator("body")).to_be_visible()  # keep the page alive while the e-mail is written after commit
-    import time
-    deadline = time.monotonic() + 30
-    while not promoted_mail() and time.monotonic() < deadline:
+    def promoted_mails():
+        mails = [re.sub(r"\s+", " ", m) for m in read_mails(portal_server["mail_dir"])]
+        return [m for m in mails if "To: moderator@pbc-network.nhs.uk" in m and f"A place has come free: {title}" in m]
+    deadline = time.monotonic() + 30  # the e-mail is background work, sent after the cancellation commits
+    while not promoted_mails() and time.monotonic() < deadline:
         page.wait_for_timeout(250)
-    assert promoted_mail(), "the promoted member received no e-mail"
-    assert any(re.search("place", m, re.I) for m in promoted_mail())
+    mails = promoted_mails()
+    assert len(mails) == 1, f"the promoted member should receive exactly one e-mail, not {len(mails)}"
+    assert f"A place has come free at {title} and it is now yours." in mails[0]
+    assert "When: Wednesday 10 March 2027, 10:00 to 13:00" in mails[0]
+    assert "Where: Chilford Hall, Linton, Cambridge" in mails[0]
 
 
 def test_newcomer_signs_up_verifies_is_approved_and_signs_in(browser, portal_server, page):
@@ -247,3 +266,42 @@ def test_newcomer_signs_up_verifies_is_approved_and_signs_in(browser, portal_ser
     page.goto("/directory/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, "journey-signup-signed-in")
+
+
+def test_sha_editor_drafts_guidance_a_second_editor_approves_and_a_visitor_reads_it(browser, portal_server, page):
+    suffix = uuid.uuid4().hex[:6]
+    title = f"Devolved dermatology budgets in 2007/08 {suffix}"
+    summary = f"Practices hold the dermatology budget this year and may reinvest 70% of freed-up resources in patient care ({suffix})."
+    sign_in(page, "sha.editor@pbc-network.nhs.uk")
+    page.goto(f"/admin/pages/add/portal/guidancepage/{_admin_page_id(page, 'Guidance')}/")
+    page.locator("#id_title").fill(title)
+    page.locator("#id_summary").fill(summary)
+    page.get_by_role("button", name="More actions").first.click()
+    page.get_by_role("button", name=re.compile(r"^Submit to ")).click()
+    expect(page.locator(".messages")).to_contain_text("submitted", timeout=30_000)
+    screenshot(page, "journey-guidance-submitted")
+    edit_url = f"/admin/pages/{_admin_page_id(page, title)}/edit/"
+
+    visitor_context = browser.new_context(base_url=portal_server["url"], viewport={"width": 1280, "height": 900}, locale="en-GB")
+    reviewer_context, reviewer = _new_person(browser, portal_server, "sarah.whitlock@pbc-network.nhs.uk")
+    try:
+        visitor = visitor_context.new_page()
+        visitor.goto("/guidance/")
+        expect(visitor.locator("main")).not_to_contain_text(title)  # nothing is public before the second editor approves
+
+        reviewer.goto(edit_url)
+        reviewer.get_by_role("button", name="More actions").first.click()
+        reviewer.get_by_role("button", name="Approve and Publish", exact=True).click()
+        expect(reviewer.locator(".messages")).to_contain_text(re.compile("has been (updated|approved|published)"), timeout=30_000)
+        screenshot(reviewer, "journey-guidance-approved")
+
+        visitor.goto("/guidance/")
+        visitor.get_by_role("link", name=title).click()
+        expect(visitor.get_by_role("heading", level=1)).to_have_text(title)
+        expect(visitor.locator("main")).to_contain_text(summary)
+        expect(visitor.get_by_role("link", name="Sign out")).to_have_count(0)
+        screenshot(visitor, "journey-guidance-read-by-visitor")
+        assert_no_axe_violations(visitor, "guidance page read by a visitor")
+    finally:
+        reviewer_context.close()
+        visitor_context.close()

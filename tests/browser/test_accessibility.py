@@ -6,8 +6,9 @@ Detail pages are reached the way a person reaches them: from the first link of
 the right kind on a list page (a chain of selectors, followed one after another).
 """
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations, screenshot
+from tests.browser.conftest import ROOT, assert_no_axe_violations, screenshot
 from tests.browser.helpers import first_href, sign_in
 
 ANONYMOUS_PAGES = [
@@ -169,3 +170,23 @@ def test_administrator_page_types_have_no_violations(page):
     _check_all(page, ADMIN_PAGES, ADMIN_DETAILS, failures)
     screenshot(page, "a11y-event-bookings-list")
     assert not failures, "\n".join(failures)
+
+
+def test_form_refused_for_a_missing_security_token_has_no_violations(page):
+    page.goto("/accounts/login/")
+    page.context.clear_cookies()  # as when a page has been open longer than the session
+    page.get_by_label("Email").fill("member@pbc-network.nhs.uk")
+    page.get_by_label("Password").fill("Commission-2008")
+    page.get_by_role("button", name="Sign In").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your form could not be sent")
+    assert_no_axe_violations(page, "csrf-failure")
+
+
+def test_server_error_page_has_no_violations(page):
+    # The portal shows it only when something breaks, so it is loaded on the portal's own origin (for its stylesheet).
+    page.goto("/")
+    page.set_content((ROOT / "portal" / "templates" / "500.html").read_text(), wait_until="load")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sorry, there is a problem with the service")
+    assert_no_axe_violations(page, "server-error")

@@ -3,13 +3,14 @@
 Needs the production shape: PostgreSQL (``DATABASE_URL``) and Redis
 (``REDIS_URL``).  Creates a throwaway database ``bench_<name>`` of whatever
 ``DATABASE_URL`` names, a board, a thread and a set of members with real
-sessions, starts two ``uvicorn portal.asgi:application`` processes sharing
-the database and Redis, opens N websockets split evenly between them (each
-with a session cookie and an Origin header, through the full ASGI stack),
+sessions, starts the production launch ``manage.py serve --workers 2`` (two
+uvicorn processes on one port, sharing the database and Redis; the kernel
+spreads the connections), opens N websockets (each with a session cookie and
+an Origin header, through the full ASGI stack),
 then posts R replies through ``forum.services.post_reply`` one after another.
 For each reply and socket it records post → receipt latency and counts
 messages lost (never received within the timeout) and duplicated (received
-more than once).  Prints p50, p95, p99 and max in milliseconds.
+more than once).  Prints p50, p95, p99 and max in milliseconds, then one JSON line of the results.
 
 Run from the repository root:
 
@@ -57,17 +58,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_url: str) -> tuple[int, subprocess.Popen]:
+def start_server(database_url: str, workers: int) -> tuple[int, subprocess.Popen]:
+    """The production launch: ``manage.py serve`` with ``workers`` uvicorn processes sharing one port."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     if FIXED_LAYER:
         env["DJANGO_SETTINGS_MODULE"] = "bench.forum_fanout_settings"
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--lifespan", "off", "--log-level", "warning", "--ws-max-queue", "256"],
+        [sys.executable, "manage.py", "serve", "--workers", str(workers), "--task-workers", "0",
+         "--bind", f"127.0.0.1:{port}", "--no-collectstatic"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(f"/tmp/forum_fanout_{port}.log", "w"),
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a loaded machine takes minutes to start two workers
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
@@ -76,8 +78,9 @@ def start_server(database_url: str) -> tuple[int, subprocess.Popen]:
             return port, process
         except OSError:
             time.sleep(0.3)
-    process.kill()
-    raise SystemExit(f"uvicorn on port {port} did not start")
+    process.terminate()  # serve stops its uvicorn (its own process group) on SIGTERM
+    process.wait(timeout=60)
+    raise SystemExit(f"manage.py serve on port {port} did not start")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -90,6 +93,7 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, default=1000)
     parser.add_argument("--replies", type=int, default=20)
     parser.add_argument("--members", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes behind manage.py serve (default 2)")
     parser.add_argument("--connect-batch", type=int, default=20, help="sockets opened at once (a stampede of 100 times out Redis reads)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the last delivery of each reply")
     parser.add_argument("--fixed-layer", action="store_true",
@@ -116,10 +120,11 @@ def main() -> None:
     servers = []
     try:
         sessions, thread, poster = build_fixture(args.members)
-        servers = [start_server(bench_url) for _ in range(2)]
+        servers = [start_server(bench_url, args.workers)]
         ports = [port for port, _ in servers]
         print(f"channel layer: {'socket timeout off (--fixed-layer)' if FIXED_LAYER else 'portal settings as they are'}")
-        print(f"{args.sockets} sockets across 2 workers (ports {ports}), {args.replies} replies, {args.members} members")
+        print(f"{args.sockets} sockets on manage.py serve --workers {args.workers} (port {ports[0]}, pid {servers[0][1].pid}), "
+              f"{args.replies} replies, {args.members} members", flush=True)
         result = asyncio.run(run(args, ports, sessions, thread, poster))
         report(args, *result)
     finally:

@@ -52,13 +52,20 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "forum.caught_up", "event": self.last_sent})
 
     async def forum_event(self, event):
-        """A change on this thread or board (message type ``forum.event``)."""
+        """A change on this thread or board (message type ``forum.event``).
+
+        Live events arrive encoded once by the sender (``portal.realtime.encoded_once``)
+        and are written as they are; catch-up payloads are encoded here.
+        """
         event_id = event.get("event") or 0
         if event_id:
             if event_id <= self.last_sent:
                 return  # already sent by the catch-up
             self.last_sent = event_id
-        await self.send_json(event)
+        if "text" in event:
+            await self.send(text_data=event["text"])
+        else:
+            await self.send_json(event)
 
 
 class ThreadConsumer(_ForumConsumer):

@@ -45,7 +45,7 @@ from forum.text import plain_excerpt, render_markdown
 from forum.uploads import check_upload
 from portal import audit
 from portal.delivery import email_after_commit
-from portal.realtime import broadcast_on_commit, notify_user
+from portal.realtime import broadcast_on_commit, encoded_once, notify_user
 from portal.roles import Role
 from search.services import index_object, remove_object
 
@@ -180,9 +180,9 @@ def _record_event(thread: Thread, kind: str, *, reply: Reply | None = None, to_b
     the state this transaction commits.
     """
     event = ThreadEvent.objects.create(board_id=thread.board_id, thread=thread, reply=reply, kind=kind)
-    broadcast_on_commit(queries.thread_group(thread.pk), queries.thread_payload(event, replies=replies))
+    broadcast_on_commit(queries.thread_group(thread.pk), encoded_once(queries.thread_payload(event, replies=replies)))
     if to_board:
-        broadcast_on_commit(queries.board_group(thread.board_id), queries.board_payload(event))
+        broadcast_on_commit(queries.board_group(thread.board_id), encoded_once(queries.board_payload(event)))
     return event
 
 
@@ -446,10 +446,10 @@ def move_thread(moderator: Member, thread: Thread, board: Board) -> Thread:
     thread.save(update_fields=["board"])
     _log("forum.thread.moved", moderator, thread=thread, note=f"From {old_board.name} to {board.name}")
     # The old board's page drops the row; the event (on the new board) adds it there.
-    broadcast_on_commit(queries.board_group(old_board.pk), {
+    broadcast_on_commit(queries.board_group(old_board.pk), encoded_once({
         "type": "forum.event", "scope": "board", "event": 0, "kind": "thread.removed",
         "thread": thread.pk, "row_id": f"thread-{thread.pk}", "html": "",
-    })
+    }))
     _record_event(thread, ThreadEvent.Kind.THREAD_CHANGED, to_board=True)
     index_object(thread)
     return thread

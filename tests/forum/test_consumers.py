@@ -184,3 +184,24 @@ async def test_anonymous_forum_socket_is_refused(thread):
     communicator = WebsocketCommunicator(application, thread_path(thread), headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")])
     connected, code = await communicator.connect(timeout=5)
     assert not connected and code == 4403
+
+
+async def test_a_reply_is_encoded_to_json_once_for_every_watching_page(member, other_org_member, thread):
+    # The channel layer carries the payload as JSON text, so a thousand open pages cost one encoding, not a thousand.
+    import json
+
+    from channels.layers import get_channel_layer
+
+    from forum.queries import thread_group
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add(thread_group(thread.pk), channel)
+
+    reply = await sync_to_async(services.post_reply)(other_org_member, thread, body="Encoded once")
+
+    message = await layer.receive(channel)
+    assert message["type"] == "forum.event" and message["event"] > 0
+    payload = json.loads(message["text"])
+    assert payload["kind"] == "reply.posted" and payload["posts"][0]["id"] == f"post-{reply.pk}"
+    await layer.group_discard(thread_group(thread.pk), channel)

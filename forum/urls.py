@@ -13,6 +13,7 @@ urlpatterns = [
     path("threads/<int:pk>/edit/", views.edit_thread, name="edit_thread"),
     path("threads/<int:pk>/watch/", views.watch_thread, name="watch_thread"),
     path("threads/<int:pk>/report/", views.report, name="report_thread"),
+    path("threads/<int:pk>/guidance/", views.draft_guidance, name="draft_guidance"),
     path("threads/<int:pk>/moderate/<str:action>/", views.moderate_thread, name="moderate_thread"),
     path("replies/<int:pk>/edit/", views.edit_reply, name="edit_reply"),
     path("replies/<int:pk>/accept/", views.accept, name="accept"),

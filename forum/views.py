@@ -22,7 +22,10 @@ from django.views.decorators.http import require_POST
 from forum import queries, reports, services
 from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
 from forum.models import Attachment, Board, Notification, PostRevision, Reply, Report, Subscription, Subsection, Thread
-from portal.permissions import member_required, permission_required
+from portal.permissions import has_role, member_required, permission_required
+from portal.roles import Role
+from redesign.connections import entries_for_thread_choice
+from search.queries import SIMILAR_KINDS, find_similar
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[dict]:
@@ -104,6 +107,13 @@ def board(request, slug):
 @member_required
 def new_thread(request, slug):
     board = _board_or_404(request, slug)
+    if request.method == "POST" and request.POST.get("check_similar"):
+        # "Check for similar work first" (no JavaScript): nothing is posted; the draft comes back with what was found.
+        return render(request, "forum/new_thread.html", {
+            "board": board, "form": ThreadForm(initial=_draft(request.POST, multiple={"service_areas"})), "checked": True,
+            "similar": find_similar(f"{request.POST.get('title', '')}\n{request.POST.get('body', '')}", request.user, kinds=SIMILAR_KINDS),
+            "breadcrumbs": _crumbs((board.name, board.get_absolute_url())),
+        })
     form = ThreadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,8 +156,47 @@ def thread(request, pk):
         if (request.GET.get("quote") or "").isdigit() else None,
         "move_form": MoveForm(initial={"board": thread.board_id}) if may_moderate else None,
         "last_event": queries.last_event_id(thread=thread),
+        "may_tag_work": member is not None and (member.pk == thread.author_id or may_moderate),
+        "work_choices": entries_for_thread_choice(thread, request.user) if member is not None and (member.pk == thread.author_id or may_moderate) else [],
+        "similar": find_similar(thread, request.user, kinds=SIMILAR_KINDS),
+        **_guidance_context(request.user, thread),
         "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url())),
     })
+
+
+def _draft(data, multiple: set[str]) -> dict:
+    """A posted form's values as initial data, so a draft comes back unchanged and without error messages."""
+    return {key: values if key in multiple else values[-1] for key, values in data.lists() if key != "csrfmiddlewaretoken"}
+
+
+def _guidance_context(user, thread: Thread) -> dict:
+    """Guidance this thread's answer became (drafts shown to SHA editors only), and whether the user may draft it."""
+    from portal.models import GuidancePage
+
+    is_editor = has_role(user, Role.SHA_EDITOR)
+    pages = [page for page in GuidancePage.objects.filter(source_thread=thread).order_by("pk") if page.live or is_editor]
+    return {
+        "guidance_pages": pages,
+        "may_draft_guidance": is_editor and thread.accepted_reply_id is not None and not pages,
+    }
+
+
+@member_required
+@require_POST
+def draft_guidance(request, pk):
+    """SHA editors: turn the accepted answer into a draft guidance page, then edit it in the Wagtail admin."""
+    from portal.guidance_services import GuidanceError, draft_guidance_from_answer
+
+    thread = _thread_or_404(request, pk)
+    if not has_role(request.user, Role.SHA_EDITOR):
+        raise PermissionDenied("Only SHA editors can turn an answer into guidance.")
+    try:
+        page = draft_guidance_from_answer(thread, request.user)
+    except GuidanceError as refusal:
+        messages.error(request, refusal.user_message)
+        return redirect(thread.get_absolute_url())
+    messages.success(request, f"Draft guidance '{page.title}' has been made from the answer. Edit it, then send it for review.")
+    return redirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
 
 
 @member_required

@@ -23,6 +23,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal import audit
 from portal.delivery import email_after_commit
 from portal.models import (
     GuidanceIndexPage,
@@ -68,6 +69,10 @@ class NewsletterError(GuidanceError):
     user_message = "The newsletter could not be sent."
 
 
+class DraftRefused(GuidanceError):
+    user_message = "That answer cannot be turned into guidance."
+
+
 class BadUnsubscribeToken(GuidanceError):
     user_message = "This unsubscribe link is not valid. Sign in and change your newsletter setting instead."
 
@@ -104,6 +109,62 @@ def ensure_guidance_workflow(index: GuidanceIndexPage):
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
     return workflow
+
+
+# The markup an accepted answer may keep when it is quoted in guidance (rich text's own features).
+QUOTE_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "a"}
+
+
+def _quoted_answer(html: str) -> str:
+    import nh3
+
+    return nh3.clean(html, tags=QUOTE_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+@transaction.atomic
+def draft_guidance_from_answer(thread, user) -> GuidancePage:
+    """Turn a forum question's accepted answer into a DRAFT guidance page that links back to the thread.
+
+    Only SHA editors may; the draft goes through the usual review by a second
+    SHA editor before anyone else sees it (nothing is published here).  The
+    answer is quoted, sanitised again on the way in; the page records
+    ``source_thread`` so the thread can say it became guidance.
+    """
+    from django.utils.html import escape
+
+    from forum.models import Thread
+    from forum.queries import may_read_thread
+    from portal.permissions import has_role
+
+    if not has_role(user, Role.SHA_EDITOR):
+        raise DraftRefused("Only SHA editors can turn an answer into guidance.")
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("accepted_reply__author__user", "board").get(pk=thread.pk)
+    answer = thread.accepted_reply
+    if answer is None or answer.is_hidden or not may_read_thread(user, thread):
+        raise DraftRefused("This question has no accepted answer to turn into guidance.")
+    existing = GuidancePage.objects.filter(source_thread=thread).first()
+    if existing is not None:
+        raise DraftRefused(f"This answer has already been turned into guidance: {existing.title}.")
+    index = GuidanceIndexPage.objects.first()
+    if index is None:
+        raise DraftRefused("There is no guidance section to add the draft to; ask a network administrator to create one.")
+    thread_url = _absolute(thread.get_absolute_url())
+    body = [
+        ("paragraph", f"<p>This guidance grew from a question on the forum: "
+                      f'<a href="{escape(thread_url)}">{escape(thread.title)}</a>.</p>'),
+        ("inset_text", {"body": f"<p><b>Answer from {escape(answer.author.display_name)}:</b></p>{_quoted_answer(answer.body_html)}"}),
+    ]
+    from django.utils.text import slugify
+
+    page = GuidancePage(
+        title=thread.title[:255], slug=f"{slugify(thread.title)[:60].strip('-') or 'answer'}-forum-{thread.pk}", summary=f"Answer to a question from the {thread.board.name} board, to be edited before review.",
+        body=body, owner=user, content_owner=user, live=False, source_thread=thread,
+    )
+    page.topics.set(list(thread.service_areas.all()))  # a parental relation: stored when the page is added
+    index.add_child(instance=page)
+    page.save_revision(user=user)
+    audit.record(user, "portal.guidance.drafted_from_answer", page, thread=thread.pk, reply=answer.pk)
+    return page
 
 
 @transaction.atomic

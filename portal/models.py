@@ -186,6 +186,10 @@ class GuidancePage(Page):
     change_note = models.CharField(
         max_length=255, blank=True, help_text="What changed in this version, for the “What changed recently” list."
     )
+    source_thread = models.ForeignKey(
+        "forum.Thread", null=True, blank=True, on_delete=models.SET_NULL, related_name="guidance_pages", editable=False,
+        help_text="The forum question whose accepted answer this guidance grew from.",
+    )
 
     objects = PageManager.from_queryset(GuidancePageQuerySet)()
 

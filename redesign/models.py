@@ -109,6 +109,14 @@ class MatrixEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The work's connected knowledge, linked both ways (each other page lists the entries it belongs to).
+    # Changed only through ``redesign.services.link_to_entry`` / ``unlink_from_entry``, which record the change.
+    templates = models.ManyToManyField(
+        "Template", blank=True, related_name="matrix_entries", help_text="Its business case, specification and other library documents."
+    )
+    case_studies = models.ManyToManyField("CaseStudyPage", blank=True, related_name="matrix_entries")
+    threads = models.ManyToManyField("forum.Thread", blank=True, related_name="matrix_entries", help_text="Forum threads tagged to this work.")
+    events = models.ManyToManyField("events.EventPage", blank=True, related_name="matrix_entries", help_text="Related training and events.")
 
     objects = MatrixEntryQuerySet.as_manager()
 
@@ -298,6 +306,10 @@ class Template(models.Model):
     licence = models.CharField(max_length=120, blank=True, default="Open Government Licence v3.0")
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.MEMBERS)
     download_count = models.PositiveIntegerField(default=0, editable=False)
+    adapted_from = models.ForeignKey(
+        "TemplateVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="adaptations",
+        help_text="The exact version of another template this one was adapted from.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -342,3 +354,24 @@ class TemplateVersion(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("redesign:template_download", kwargs={"pk": self.template_id, "number": self.number})
+
+
+class AdaptationNotice(models.Model):
+    """The record that an adapter was told about a new version of the template they adapted.
+
+    One row per adapted copy and new version, created by the notifying task
+    before its e-mail is sent, so running the task twice tells nobody twice.
+    The adapted copy's page shows the notice until the adapter has seen it.
+    """
+
+    adaptation = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="notices")
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    notified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-notified_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["adaptation", "version"], name="redesign_adaptation_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.adaptation} told of {self.version}"

@@ -27,6 +27,9 @@ from redesign.models import (
     CLOSED_STAGES,
     REMIND_AGAIN_AFTER,
     STAGE_TRANSITIONS,
+    AdaptationNotice,
+    Audience,
+    CaseStudyPage,
     EntryChange,
     EntryDocument,
     MatrixEntry,
@@ -533,9 +536,174 @@ def add_template_version(template: Template, *, actor, upload, notes: str = "") 
     template.save(update_fields=["updated_at"])
     record_template_version(version, actor=actor)
     index_object(template)
+    if template.versions.filter(adaptations__isnull=False).exists():
+        from redesign.tasks import notify_adapters
+
+        transaction.on_commit(lambda: notify_adapters.enqueue(version.pk))
     return version
 
 
 def count_download(version: TemplateVersion) -> None:
     """Count one download of a template (any version counts towards the template)."""
     Template.objects.filter(pk=version.template_id).update(download_count=F("download_count") + 1)
+
+
+# --- connected knowledge: links from a piece of work to what belongs to it ------------------
+
+# The things an entry links to, by the relation on ``MatrixEntry`` that holds them.
+LINKABLE = {"template": "templates", "case_study": "case_studies", "thread": "threads", "event": "events"}
+LINK_LABELS = {"template": "template", "case_study": "case study", "thread": "forum thread", "event": "event"}
+
+
+def link_kind(obj) -> str:
+    """Which kind of link ``obj`` makes ("template", "case_study", "thread" or "event")."""
+    from events.models import EventPage
+    from forum.models import Thread
+
+    for kind, model in (("template", Template), ("case_study", CaseStudyPage), ("thread", Thread), ("event", EventPage)):
+        if isinstance(obj, model):
+            return kind
+    raise InvalidEntry(f"{type(obj).__name__} cannot be linked to re-design work.")
+
+
+def can_link(actor, entry: MatrixEntry, obj) -> bool:
+    """Those who may edit the entry may link anything to it; a thread's author (or a moderator) may tag the thread."""
+    if can_edit_entry(actor, entry):
+        return True
+    if link_kind(obj) == "thread":
+        from forum.queries import may_moderate
+
+        member = getattr(actor, "member", None)
+        return member is not None and member.is_approved and (obj.author_id == member.pk or may_moderate(actor))
+    return False
+
+
+def _set_link(entry: MatrixEntry, obj, *, actor, linked: bool) -> bool:
+    kind = link_kind(obj)
+    if not can_link(actor, entry, obj):
+        raise NotAllowed("You can only link things to work recorded by your own organisation, work you lead, or your own threads.")
+    entry = MatrixEntry.objects.select_for_update().get(pk=entry.pk)
+    relation = getattr(entry, LINKABLE[kind])
+    exists = relation.filter(pk=obj.pk).exists()
+    if exists == linked:
+        return False
+    (relation.add if linked else relation.remove)(obj)
+    now = timezone.now()
+    entry.updated_at = now
+    entry.save(update_fields=["updated_at"])
+    label = f"{LINK_LABELS[kind]}: {obj.title}"
+    EntryChange.objects.create(
+        entry=entry, actor=actor, at=now, action="redesign.entry.linked" if linked else "redesign.entry.unlinked",
+        changes={LINKABLE[kind]: ["", label] if linked else [label, "removed"]},
+    )
+    if actor.has_perm("redesign.change_any_entry") or actor.has_perm("forum.moderate_forum"):
+        from portal import audit
+
+        audit.record(actor, f"redesign.entry.{'linked' if linked else 'unlinked'}", entry, kind=kind, pk=obj.pk, title=obj.title)
+    return True
+
+
+@transaction.atomic
+def link_to_entry(entry: MatrixEntry, obj, *, actor) -> bool:
+    """Link a template, case study, forum thread or event to a piece of work; both pages then show it.
+
+    Returns False when it was already linked (nothing changes and nothing is recorded).
+    """
+    return _set_link(entry, obj, actor=actor, linked=True)
+
+
+@transaction.atomic
+def unlink_from_entry(entry: MatrixEntry, obj, *, actor) -> bool:
+    """Remove a link made by ``link_to_entry``; returns False when there was none."""
+    return _set_link(entry, obj, actor=actor, linked=False)
+
+
+# --- template lineage ---------------------------------------------------------------------
+
+
+def _copy_document(document, *, title: str, actor):
+    Document = get_document_model()
+    copy = Document(title=title, uploaded_by_user=actor)
+    with document.file.open("rb") as source:
+        copy.file.save(document.filename, ContentFile(source.read()), save=False)
+    copy._set_document_file_metadata()
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def adapt_template(member: Member, template_version: TemplateVersion, *, organisation: Organisation | None = None,
+                   title: str = "") -> Template:
+    """Make ``organisation``'s own copy of a template, recording the exact version it came from.
+
+    The copy starts as version 1 holding the same file; the member's cluster
+    changes it by uploading new versions.  When the original gets a new
+    version, the adapter is told (``notify_adapters``).
+    """
+    from redesign.permissions import editable_organisation_ids
+
+    user = member.user
+    if organisation is None:
+        ids = sorted(editable_organisation_ids(user))
+        if not ids:
+            raise NotAllowed("You are not linked to a PbC cluster, consortium or PCT, so you cannot adapt templates.")
+        organisation = Organisation.objects.get(pk=ids[0])
+    if not can_record_for(user, organisation):
+        raise NotAllowed(f"You cannot adapt templates for {organisation.name}.")
+    version = TemplateVersion.objects.select_related("template", "document").get(pk=template_version.pk)
+    original = version.template
+    if original.organisation_id == organisation.pk:
+        raise RedesignError(f"{original.title} already belongs to {organisation.name}: upload a new version instead.")
+    title = (title or f"{original.title} ({organisation.name})").strip()[:200]
+    now = timezone.now()
+    copy = Template.objects.create(
+        title=title, kind=original.kind, description=original.description, service_area=original.service_area,
+        organisation=organisation, licence=original.licence, audience=Audience.MEMBERS, adapted_from=version,
+        created_by=user, created_at=now, updated_at=now,
+    )
+    document = _copy_document(version.document, title=f"{title} (version 1)", actor=user)
+    TemplateVersion.objects.create(
+        template=copy, number=1, document=document, uploaded_by=user, uploaded_at=now,
+        notes=f"Adapted from {original.title}, version {version.number}",
+    )
+    index_object(copy)
+    return copy
+
+
+def notify_adapters_of(version_id: int) -> int:
+    """Tell everyone who adapted an earlier version of this template that a new version exists.
+
+    Idempotent: each (adapted copy, new version) gets one ``AdaptationNotice``
+    row, written before its e-mail is handed over, so a second run sends
+    nothing.  Returns how many adapters were told.
+    """
+    from portal.realtime import notify_user
+
+    version = TemplateVersion.objects.select_related("template").filter(pk=version_id).first()
+    if version is None:
+        return 0
+    adaptations = (
+        Template.objects.filter(adapted_from__template=version.template, adapted_from__number__lt=version.number)
+        .select_related("adapted_from", "created_by", "organisation")
+    )
+    messages = []
+    with transaction.atomic():
+        for copy in adaptations:
+            notice, created = AdaptationNotice.objects.get_or_create(
+                adaptation=copy, version=version, defaults={"recipient": copy.created_by}
+            )
+            user = copy.created_by
+            if not created or user is None or not user.is_active or not user.email:
+                continue
+            context = {"copy": copy, "original": version.template, "version": version, "base_url": _base_url()}
+            subject = f"New version of {version.template.title}: you adapted version {copy.adapted_from.number}"
+            messages.append((subject, render_to_string("redesign/email/new_template_version.txt", context), user.email,
+                             f"redesign.adaptation_notice.{notice.pk}"))
+            notify_user(user.pk, {
+                "kind": "template_version", "url": copy.get_absolute_url(),
+                "text": f"{version.template.title} has a new version ({version.number}); your copy came from version {copy.adapted_from.number}",
+            })
+        from portal.delivery import email_after_commit
+
+        email_after_commit(messages)
+    return len(messages)

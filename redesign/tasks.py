@@ -10,3 +10,11 @@ def send_stale_reminders() -> int:
     from redesign.services import remind_stale_entries
 
     return remind_stale_entries()
+
+
+@task()
+def notify_adapters(version_id: int) -> int:
+    """Tell adapters of a template that it has a new version (idempotent: see ``notify_adapters_of``)."""
+    from redesign.services import notify_adapters_of
+
+    return notify_adapters_of(version_id)

@@ -16,9 +16,11 @@ urlpatterns = [
     path("entries/<int:pk>/stage/", views.entry_stage, name="entry_stage"),
     path("entries/<int:pk>/documents/", views.entry_attach, name="entry_attach"),
     path("entries/<int:pk>/business-case.docx", views.entry_business_case, name="entry_business_case"),
+    path("links/", views.link, name="link"),
     path("templates/", views.template_list, name="templates"),
     path("templates/new/", views.template_create, name="template_new"),
     path("templates/<int:pk>/", views.template_detail, name="template"),
     path("templates/<int:pk>/versions/", views.template_add_version, name="template_add_version"),
+    path("templates/<int:pk>/versions/<int:number>/adapt/", views.template_adapt, name="template_adapt"),
     path("templates/<int:pk>/versions/<int:number>/download/", views.template_download, name="template_download"),
 ]

@@ -30,14 +30,18 @@ from redesign.forms import (
     TemplateForm,
     TemplateVersionForm,
 )
-from redesign.models import STALE_AFTER, EntryChange, MatrixEntry, Stage, Template, TemplateVersion
+from portal.permissions import is_member
+from redesign.connections import entries_linked_to, entry_connections, link_choices
+from redesign.models import STALE_AFTER, CaseStudyPage, EntryChange, MatrixEntry, Stage, Template, TemplateVersion
 from redesign.permissions import (
     can_edit_entry,
     can_manage_templates,
     can_record_for,
     organisations_for,
+    visible_case_studies,
     visible_templates,
 )
+from search.queries import SIMILAR_KINDS, find_similar
 
 PAGE_SIZE = 50
 
@@ -186,6 +190,7 @@ def entry_export(request):
 
 @member_required
 def entry_detail(request, pk: int):
+    """One record per piece of work: its details, documents, templates, case studies, threads, events and leads."""
     entry = get_object_or_404(MatrixEntry.objects.for_listing(), pk=pk)
     editable = can_edit_entry(request.user, entry)
     history = EntryChange.objects.filter(entry=entry).select_related("actor")
@@ -196,8 +201,55 @@ def entry_detail(request, pk: int):
         "stage_form": StageForm(entry=entry) if editable and entry.allowed_next_stages() else None,
         "attachment_form": AttachmentForm() if editable else None,
         "attachments": entry.documents.select_related("document"),
+        "connections": entry_connections(entry, request.user),
+        "link_choices": link_choices(entry, request.user) if editable else None,
+        "similar": find_similar(entry, request.user, kinds=SIMILAR_KINDS),
         "breadcrumbs": _crumbs({"title": "All work", "url": reverse("redesign:entries")}),
     })
+
+
+def _linkable(kind: str, pk: str, user):
+    """The template, case study, thread or event ``pk`` of ``kind``, if ``user`` may see it."""
+    from events.models import EventPage
+    from forum.models import Thread
+
+    querysets = {
+        "template": lambda: visible_templates(Template.objects.all(), user),
+        "case_study": lambda: visible_case_studies(CaseStudyPage.objects.all(), user),
+        "thread": lambda: Thread.objects.readable_by(user).visible(),
+        "event": lambda: EventPage.objects.visible_to(user),
+    }
+    if kind not in querysets or not str(pk).isdigit():
+        raise Http404("Nothing to link.")
+    return get_object_or_404(querysets[kind](), pk=pk)
+
+
+def _url_of(obj) -> str:
+    from wagtail.models import Page
+
+    return obj.url if isinstance(obj, Page) else obj.get_absolute_url()
+
+
+@require_POST
+@member_required
+def link(request):
+    """Link (or with remove=1, unlink) a template, case study, thread or event to a piece of work, from either page."""
+    obj = _linkable(request.POST.get("kind", ""), request.POST.get("pk", ""), request.user)
+    back_to_item = request.POST.get("back") == "item"
+    entry_pk = request.POST.get("entry", "")
+    entry = MatrixEntry.objects.filter(pk=entry_pk).first() if entry_pk.isdigit() else None
+    if entry is None:
+        messages.error(request, "Choose the re-design work to link to.")
+        return redirect(_url_of(obj))
+    remove = request.POST.get("remove") == "1"
+    try:
+        changed = (services.unlink_from_entry if remove else services.link_to_entry)(entry, obj, actor=request.user)
+    except services.NotAllowed as refusal:
+        raise PermissionDenied(refusal.user_message) from None
+    if changed:
+        verb = "no longer linked to" if remove else "now linked to"
+        messages.success(request, f"'{obj.title}' is {verb} '{entry.title}'.")
+    return redirect(_url_of(obj) if back_to_item else entry.get_absolute_url())
 
 
 def _existing_work(service_area, organisation):
@@ -234,8 +286,13 @@ def entry_create(request):
     area, organisation = start.cleaned_data["service_area"], start.cleaned_data["organisation"]
     if not can_record_for(request.user, organisation):
         raise PermissionDenied("You cannot record work for that organisation.")
-    form = EntryForm(request.POST or None, initial={"leads": [request.user.member] if hasattr(request.user, "member") else []})
-    if request.method == "POST" and form.is_valid():
+    checked = request.method == "POST" and bool(request.POST.get("check_similar"))
+    if checked:
+        # "Check for similar work" (no JavaScript): nothing is saved; the draft comes back with what was found.
+        form = EntryForm(initial={key: values if key == "leads" else values[-1] for key, values in request.POST.lists()})
+    else:
+        form = EntryForm(request.POST or None, initial={"leads": [request.user.member] if hasattr(request.user, "member") else []})
+    if request.method == "POST" and not checked and form.is_valid():
         data = dict(form.cleaned_data)
         leads = data.pop("leads")
         try:
@@ -251,6 +308,9 @@ def entry_create(request):
         "organisation": organisation,
         "existing": _existing_work(area, organisation),
         "same_org": MatrixEntry.objects.filter(service_area=area, organisation=organisation).order_by("-updated_at")[:10],
+        "checked": checked,
+        "similar": find_similar(f"{request.POST.get('title', '')}\n{request.POST.get('summary', '')}", request.user, kinds=SIMILAR_KINDS)
+        if checked else [],
         "breadcrumbs": _crumbs({"title": "Record new work", "url": reverse("redesign:entry_new")}),
     })
 
@@ -384,11 +444,20 @@ def _visible_template(request, pk: int) -> Template:
 
 def template_detail(request, pk: int):
     template = _visible_template(request, pk)
+    adapted_from = template.adapted_from
     return render(request, "redesign/template_detail.html", {
         "template": template,
-        "versions": template.versions.select_related("document", "uploaded_by"),
+        "versions": template.versions.select_related("document", "uploaded_by", "superseded_by"),
         "can_manage": can_manage_templates(request.user),
         "version_form": TemplateVersionForm() if can_manage_templates(request.user) else None,
+        "adaptations": visible_templates(Template.objects.filter(adapted_from__template=template), request.user)
+        .select_related("organisation", "created_by__member", "adapted_from").order_by("created_at"),
+        "adapted_from": adapted_from,
+        "original_current": adapted_from.template.current_version if adapted_from else None,
+        "adapt_organisations": [o for o in organisations_for(request.user) if o.pk != template.organisation_id]
+        if is_member(request.user) else [],
+        "linked_entries": entries_linked_to(template, request.user),
+        "similar": find_similar(template, request.user, kinds=SIMILAR_KINDS),
         "breadcrumbs": _crumbs({"title": "Templates", "url": reverse("redesign:templates")}),
     })
 
@@ -433,6 +502,28 @@ def template_add_version(request, pk: int):
             for error in errors:
                 messages.error(request, error)
     return redirect(template)
+
+
+@require_POST
+@member_required
+def template_adapt(request, pk: int, number: int):
+    """Make a copy of this version of a template for the member's cluster, recording where it came from."""
+    template = _visible_template(request, pk)
+    version = get_object_or_404(TemplateVersion, template=template, number=number)
+    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation")) if request.POST.get("organisation", "").isdigit() else None
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise PermissionDenied("Only members of the network can adapt templates.")
+    try:
+        copy = services.adapt_template(member, version, organisation=organisation)
+    except services.NotAllowed as refusal:
+        raise PermissionDenied(refusal.user_message) from None
+    except services.RedesignError as refusal:
+        messages.error(request, refusal.user_message)
+        return redirect(template)
+    messages.success(request, f"'{copy.title}' is your copy of version {version.number}. Upload your changes as new versions; "
+                              "you will be told when the original changes.")
+    return redirect(copy)
 
 
 def template_download(request, pk: int, number: int):

@@ -42,6 +42,16 @@ STOP_WORDS = frozenset(
 
 _WORD = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
+# Words that say nothing about what a piece of writing is about, for picking its key terms
+# ("similar work"): the query stop words plus the question words people write with.
+TEXT_STOP_WORDS = STOP_WORDS | frozenset(
+    "about above after again all also am any anyone anything been before being both can could did do does doing done "
+    "each even from get got had has have having he her here hers him his how i i'm its just know like me more most "
+    "much must my need our ours out over own please same she should so some than thank thanks them those through "
+    "too under until up us very want was we were what when where which while who whom why would you your yours "
+    "one two new use used using way well work working".split()
+)
+
 
 def words(text: str) -> list[str]:
     """Lower-case words; "A&E" stays one word so it can meet its synonym."""
@@ -117,3 +127,19 @@ def plain_excerpt(text: str, length: int = 240) -> str:
     if len(text) > length:
         text = text[:length].rsplit(" ", 1)[0] + "…"
     return html.escape(text, quote=False)
+
+
+def key_terms(text: str, limit: int = 25) -> list[tuple[str, int]]:
+    """The words that best say what ``text`` is about, with how often each occurs, most frequent first.
+
+    Engine-safe words only (letters and digits, three or more characters, not
+    all digits), stop words and question words left out; ties keep the order
+    of first appearance.  The embedded backend's "similar work" weighs these
+    by how rare they are in the index.
+    """
+    from collections import Counter
+
+    found = [w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if len(w) >= 3 and not w.isdigit() and w not in TEXT_STOP_WORDS]
+    counts = Counter(found)
+    first = {w: n for n, w in reversed(list(enumerate(found)))}
+    return sorted(counts.items(), key=lambda item: (-item[1], first[item[0]]))[:limit]

@@ -16,8 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal.permissions import is_member
 from search.backends import get_backend
-from search.backends.base import FACETS, SearchResults, SearchUnavailable
-from search.registry import MEMBERS, PUBLIC, registered
+from search.backends.base import FACETS, SearchHit, SearchResults, SearchUnavailable
+from search.registry import MEMBERS, PUBLIC, SearchDocument, registered, searchable_for
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,53 @@ def run_search(query: str, user, filters: dict[str, str] | None = None, page: in
         raise SearchDown from None
     results.degraded = True
     return results
+
+
+#: What "similar work" points at, with the label each result shows.
+SIMILAR_KIND_LABELS = {
+    "matrix_entry": "Re-design work", "case_study": "Case study", "template": "Template", "thread": "Forum thread",
+}
+SIMILAR_KINDS = tuple(SIMILAR_KIND_LABELS)
+
+#: How much of a long document "similar work" reads: its opening says what it is about.
+SIMILAR_TEXT_CHARS = 5_000
+
+
+def find_similar(document_or_text, user, kinds=(), exclude=(), limit: int = 5) -> list[SearchHit]:
+    """Work like ``document_or_text`` (a searchable object, a SearchDocument or free text) that ``user`` may see.
+
+    The object itself is always left out.  Elasticsearch answers with its
+    ``more_like_this`` query; if it is down, the embedded backend answers; if
+    both fail the answer is empty (similar work is a pointer, never worth an error page).
+    """
+    from search.backends.database import DatabaseBackend
+
+    exclude = list(exclude)
+    if isinstance(document_or_text, str):
+        text = document_or_text
+    else:
+        document = document_or_text
+        if not isinstance(document, SearchDocument):
+            searchable = searchable_for(document)
+            document = searchable.to_document(document) if searchable else None
+        if document is None:
+            return []
+        text = f"{document.title}\n{document.title}\n{document.body}"  # the title says most: count it twice
+        exclude.append(document.key)
+    text = text[:SIMILAR_TEXT_CHARS]
+    arguments = {"viewer_audience": viewer_audience(user), "kinds": list(kinds), "exclude": exclude, "limit": limit}
+    backend = get_backend()
+    try:
+        return backend.similar(text, **arguments)
+    except SearchUnavailable:
+        logger.warning("search: %s could not find similar work", backend.name, exc_info=True)
+        if isinstance(backend, DatabaseBackend):
+            return []
+    try:
+        return DatabaseBackend().similar(text, **arguments)
+    except SearchUnavailable:
+        logger.exception("search: the embedded fallback could not find similar work either")
+        return []
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
+from portal.permissions import member_required
+
 from search.backends.base import FACETS
-from search.queries import SearchDown, facet_links, kind_label, run_search, safe_highlight
+from search.queries import SIMILAR_KIND_LABELS, SearchDown, facet_links, find_similar, kind_label, run_search, safe_highlight
 
 
 def search_page(request):
@@ -42,3 +45,20 @@ def search_page(request):
             )
         return render(request, "search/search.html", context, status=status)
     return render(request, "search/search.html", context)
+
+
+@member_required
+def similar_json(request):
+    """Similar work for the text being written (title and description), for the "check for similar work" script.
+
+    GET ?text=…&kind=matrix_entry&kind=thread — members only; what comes back
+    is what the member may see.
+    """
+    text = request.GET.get("text", "").strip()[:2000]
+    kinds = [kind for kind in request.GET.getlist("kind") if kind in SIMILAR_KIND_LABELS] or list(SIMILAR_KIND_LABELS)
+    hits = find_similar(text, request.user, kinds=kinds, limit=5) if text else []
+    return JsonResponse({"results": [
+        {"title": hit.title, "url": hit.url, "kind": SIMILAR_KIND_LABELS.get(hit.kind, kind_label(hit.kind)), "organisation": hit.organisation,
+         "service_areas": list(hit.service_areas)}
+        for hit in hits
+    ]})

@@ -98,6 +98,15 @@ class SearchBackend:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement search()")
 
+    def similar(self, text: str, viewer_audience: str = PUBLIC, kinds: Iterable[str] = (), exclude: Iterable[str] = (),
+                limit: int = 5) -> list[SearchHit]:
+        """Documents most like ``text`` ("more like this"), best first, among what ``viewer_audience`` may see.
+
+        ``kinds`` keeps only those kinds (all when empty); ``exclude`` leaves out these keys ("kind:pk"),
+        such as the document the text came from.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement similar()")
+
     def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
         """Replace the whole index with ``documents`` without ever leaving search empty meanwhile.
 

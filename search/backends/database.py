@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from search.analysis import marked_to_html, parse_query, plain_excerpt, plain_terms, words
+from search.analysis import key_terms, marked_to_html, parse_query, plain_excerpt, plain_terms, words
 from search.backends.base import (
     MARK_END,
     MARK_START,
@@ -213,6 +213,54 @@ class DatabaseBackend(SearchBackend):
             results.suggestion = self._suggest(query, engine, audiences)
         return results
 
+    # --- more like this -------------------------------------------------------------------------
+    #: How many of the text's words make the query, and how common a word may be before it is ignored.
+    SIMILAR_TERMS = 12
+    SIMILAR_MAX_SHARE = 0.5
+
+    def similar(self, text: str, viewer_audience: str = PUBLIC, kinds: Iterable[str] = (), exclude: Iterable[str] = (),
+                limit: int = 5) -> list[SearchHit]:
+        """Key terms of ``text`` weighed by rarity (tf × idf), OR'd in one full-text query, ranked by the engine."""
+        from django.db import DatabaseError
+
+        try:
+            with transaction.atomic():
+                return self._similar(text, visible_audiences(viewer_audience), list(kinds), list(exclude), limit)
+        except DatabaseError as error:
+            raise SearchUnavailable(f"the database full-text search failed: {error}") from error
+
+    def _similar(self, text: str, audiences: list[str], kinds: list[str], exclude: list[str], limit: int) -> list[SearchHit]:
+        import math
+
+        candidates = key_terms(text, limit=40)
+        if not candidates or limit < 1:
+            return []
+        engine = self._engine()
+        audience_sql = f"d.audience IN ({','.join(['%s'] * len(audiences))})"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM search_indexeddocument d WHERE {audience_sql}", audiences)
+            total = cursor.fetchone()[0]
+            if not total:
+                return []
+            frequencies = engine.document_frequencies(cursor, [term for term, _ in candidates], audience_sql, audiences)
+            weighted = []
+            for term, count in candidates:
+                df = frequencies.get(term, 0)
+                if df and df <= max(10, total * self.SIMILAR_MAX_SHARE):  # a small index has no "common" words yet
+                    weighted.append((count * math.log((total + 1) / df), term))
+            terms = [term for _, term in sorted(weighted, reverse=True)[:self.SIMILAR_TERMS]]
+            if not terms:
+                return []
+            match = engine.any_of(terms)
+            where, params = engine.base_where(match, audiences, {})
+            if kinds:
+                where += f" AND d.kind IN ({','.join(['%s'] * len(kinds))})"
+                params += kinds
+            if exclude:
+                where += f" AND d.key NOT IN ({','.join(['%s'] * len(exclude))})"
+                params += exclude
+            return engine.page(cursor, where, params, match, 1, limit)
+
     @staticmethod
     def _facets(groups: list[tuple], areas: list[tuple]) -> dict[str, list[FacetCount]]:
         """Facets from the matches' (kind, organisation, year, count) groups and (service area, count) rows."""
@@ -337,6 +385,16 @@ def _fetch_rows(cursor, sql: str, params: list) -> list[dict]:
 class _SQLite:
     """FTS5: MATCH expression of quoted phrases; bm25 with the title weighted ten times the body."""
 
+    def any_of(self, terms: list[str]) -> str:
+        return " OR ".join(f'"{term}"' for term in terms)
+
+    def document_frequencies(self, cursor, terms: list[str], audience_sql: str, audiences: list[str]) -> dict[str, int]:
+        """How many visible documents contain each term, in one statement (bm25 weighs rarity too; this picks the terms)."""
+        count = ("(SELECT COUNT(*) FROM search_fts JOIN search_indexeddocument d ON d.id = search_fts.rowid "
+                 f"WHERE search_fts MATCH %s AND {audience_sql})")
+        cursor.execute("SELECT " + ", ".join([count] * len(terms)), [p for term in terms for p in (f'"{term}"', *audiences)])
+        return dict(zip(terms, cursor.fetchone()))
+
     def match_expression(self, clauses) -> str:
         parts = []
         for alternatives in clauses:
@@ -395,6 +453,15 @@ class _SQLite:
 class _PostgreSQL:
     """tsvector @@ to_tsquery('english', …): phrases with <->, alternatives with |, clauses with &."""
 
+    def any_of(self, terms: list[str]) -> str:
+        return " | ".join(terms)
+
+    def document_frequencies(self, cursor, terms: list[str], audience_sql: str, audiences: list[str]) -> dict[str, int]:
+        """How many visible documents contain each term, in one pass over the index."""
+        columns = ", ".join("COUNT(*) FILTER (WHERE d.search_vector @@ plainto_tsquery('english', %s))" for _ in terms)
+        cursor.execute(f"SELECT {columns} FROM search_indexeddocument d WHERE {audience_sql}", [*terms, *audiences])
+        return dict(zip(terms, cursor.fetchone()))
+
     def match_expression(self, clauses) -> str:
         parts = []
         for alternatives in clauses:
@@ -432,6 +499,16 @@ class _PostgreSQL:
         )
         ranked, groups, areas = cursor.fetchone()
         return [tuple(group) for group in groups], [tuple(area) for area in areas], self._hits(cursor, match, ranked)
+
+    def page(self, cursor, where, params, match, page, page_size) -> list[SearchHit]:
+        """Only the page's hits, best first (for "similar work", which needs no facets)."""
+        cursor.execute(
+            self.MATCHES.format(where=where)
+            + "SELECT COALESCE(json_agg(json_build_array(p.id, p.rank)), '[]') FROM "
+            "(SELECT m.id, m.rank FROM m ORDER BY m.rank DESC, m.id LIMIT %s OFFSET %s) p",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        return self._hits(cursor, match, cursor.fetchone()[0])
 
     def _hits(self, cursor, match: str, ranked: list) -> list[SearchHit]:
         if not ranked:

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from search.analysis import marked_to_html, parse_query, plain_excerpt, plain_terms, words
+from search.analysis import TEXT_STOP_WORDS, marked_to_html, parse_query, plain_excerpt, plain_terms, words
 from search.backends.base import (
     MARK_END,
     MARK_START,
@@ -257,6 +257,38 @@ class ElasticsearchBackend(SearchBackend):
         if not results.total:
             results.suggestion = self._suggest(query, audiences)
         return results
+
+    def similar(self, text: str, viewer_audience: str = PUBLIC, kinds: Iterable[str] = (), exclude: Iterable[str] = (),
+                limit: int = 5) -> list[SearchHit]:
+        """Elasticsearch's ``more_like_this`` on the text, with the viewer's audience, kinds and exclusions as filters."""
+        from elasticsearch import NotFoundError
+        from elasticsearch_dsl import Q
+
+        text = (text or "").strip()[:MAX_BODY_CHARS]
+        if not text or limit < 1:
+            return []
+        filters = [Q("terms", audience=visible_audiences(viewer_audience))]
+        kinds, exclude = list(kinds), list(exclude)
+        if kinds:
+            filters.append(Q("terms", kind=kinds))
+        # min_doc_freq 1: a region's index is small, and the one other dermatology business case is what matters.
+        like = Q("more_like_this", fields=["title", "body"], like=text, min_term_freq=1, min_doc_freq=1,
+                 max_query_terms=25, min_word_length=3, minimum_should_match="10%", stop_words=sorted(TEXT_STOP_WORDS))
+        query = Q("bool", must=[like], filter=filters, must_not=[Q("ids", values=exclude)] if exclude else [])
+        search = self._search().query(query).source(excludes=["body", "spell"])[:limit]
+        try:
+            response = self._guard(search.execute)
+        except NotFoundError:
+            return []
+        hits = []
+        for hit in response:
+            source = hit.to_dict()
+            hits.append(SearchHit(
+                key=hit.meta.id, kind=source["kind"], pk=source["object_pk"], title=source["title"], url=source["url"],
+                highlight="", date=_parse_date(source.get("date")), organisation=source.get("organisation") or "",
+                service_areas=tuple(source.get("service_areas") or ()), score=hit.meta.score or 0.0,
+            ))
+        return hits
 
     def _opening(self, key: str) -> str:
         """The start of a document's body, when the match was in the title only."""

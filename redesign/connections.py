@@ -1,0 +1,78 @@
+"""A piece of re-design work and everything that belongs to it, as one viewer may see it.
+
+The links themselves are ``MatrixEntry.templates / case_studies / threads /
+events`` (changed through ``redesign.services.link_to_entry``).  These
+queries read them in both directions and leave out whatever the viewer may
+not see: a members-only template or case study, a draft event, a hidden
+thread or one on a moderators' board.  The matrix itself is members-only, so
+other people see no entries at all.
+"""
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from portal.permissions import is_member
+from redesign.models import CaseStudyPage, MatrixEntry, Template, TemplateVersion
+from redesign.permissions import visible_case_studies, visible_templates
+
+
+def linked_templates(entry: MatrixEntry, user) -> QuerySet:
+    """The entry's business case, specification and other templates, each with its versions."""
+    return visible_templates(entry.templates.all(), user).select_related("organisation").prefetch_related(
+        Prefetch("versions", queryset=TemplateVersion.objects.select_related("document"))
+    ).order_by("kind", "title")
+
+
+def linked_case_studies(entry: MatrixEntry, user) -> QuerySet:
+    return visible_case_studies(entry.case_studies.all(), user).order_by("title")
+
+
+def linked_threads(entry: MatrixEntry, user) -> QuerySet:
+    from forum.models import Thread
+
+    return Thread.objects.readable_by(user).visible().filter(matrix_entries=entry).select_related("board").order_by("-last_activity_at")
+
+
+def linked_events(entry: MatrixEntry, user) -> QuerySet:
+    from events.models import EventPage
+
+    return EventPage.objects.visible_to(user).filter(matrix_entries=entry).order_by("-starts_at")
+
+
+def entry_connections(entry: MatrixEntry, user) -> dict[str, list]:
+    """Everything linked to ``entry`` that ``user`` may see, by kind (one query each)."""
+    return {
+        "templates": list(linked_templates(entry, user)),
+        "case_studies": list(linked_case_studies(entry, user)),
+        "threads": list(linked_threads(entry, user)),
+        "events": list(linked_events(entry, user)),
+    }
+
+
+def entries_linked_to(obj, user) -> list[MatrixEntry]:
+    """The re-design work ``obj`` (a template, case study, thread or event) is linked to, for members only."""
+    if not is_member(user):
+        return []
+    return list(obj.matrix_entries.select_related("organisation", "service_area").order_by("title"))
+
+
+def link_choices(entry: MatrixEntry, user) -> dict[str, QuerySet]:
+    """What an editor of ``entry`` may link to it: things they can see, those on its service area first."""
+    from events.models import EventPage
+    from forum.models import Thread
+
+    area = entry.service_area_id
+    return {
+        "template": visible_templates(Template.objects.exclude(matrix_entries=entry), user).order_by("title"),
+        "case_study": visible_case_studies(CaseStudyPage.objects.exclude(matrix_entries=entry), user).order_by("title"),
+        "thread": Thread.objects.readable_by(user).visible().exclude(matrix_entries=entry)
+        .filter(service_areas=area).order_by("-last_activity_at")[:100],
+        "event": EventPage.objects.visible_to(user).exclude(matrix_entries=entry).order_by("-starts_at")[:100],
+    }
+
+
+def entries_for_thread_choice(thread, user) -> QuerySet:
+    """Entries a thread's author can tag it with: work on the thread's service areas (or all work when it has none)."""
+    entries = MatrixEntry.objects.exclude(threads=thread).select_related("organisation").order_by("title")
+    areas = [area.pk for area in thread.service_areas.all()]
+    return (entries.filter(service_area__in=areas) if areas else entries)[:200]

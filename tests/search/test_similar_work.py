@@ -38,12 +38,12 @@ def test_a_dermatology_question_finds_the_seeded_dermatology_work(request, engin
     region = request.getfixturevalue("demo_region")
     member = region["members"]["member@pbc-network.nhs.uk"]
 
-    hits = find_similar(DERMATOLOGY_QUESTION, member.user, kinds=SIMILAR_KINDS, limit=6)
+    hits = find_similar(DERMATOLOGY_QUESTION, member.user, kinds=["matrix_entry"], limit=5)
 
     titles = [hit.title for hit in hits]
-    assert "GPwSI community dermatology clinic" in titles
-    assert "Dermatology triage, assessment and treatment service" in titles
-    assert all("dermatolog" in title.lower() for title in titles[:4]), titles
+    assert {"GPwSI community dermatology clinic", "Dermatology triage, assessment and treatment service"} <= set(titles[:3]), titles
+    everything = [hit.title for hit in find_similar(DERMATOLOGY_QUESTION, member.user, kinds=SIMILAR_KINDS, limit=5)]
+    assert all("dermatolog" in title.lower() for title in everything), everything
 
 
 def test_similar_json_is_for_members_only(client, db):

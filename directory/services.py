@@ -16,7 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from areas.services import sync_declared_watches
+from directory.areas.services import sync_declared_watches
 from directory.errors import AlreadyDecided, DirectoryError, ImportRejected, InvitationInvalid, PhotoRejected  # noqa: F401 (re-exported)
 from directory.models import AllowedDomain, Invitation, Member, Organisation, ServiceArea, Visibility
 from portal import audit

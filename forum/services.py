@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from areas.services import digest_movements, record_thread_asked
+from directory.areas.services import digest_movements, record_thread_asked
 from directory.models import Member, ServiceArea
 from forum import queries
 from forum.models import (

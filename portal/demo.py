@@ -186,7 +186,7 @@ def _give_totp(user) -> None:
 def build_people(orgs: dict[str, Organisation], areas: dict[str, ServiceArea]) -> dict[str, Member]:
     from allauth.account.models import EmailAddress
 
-    from areas.services import sync_declared_watches
+    from directory.areas.services import sync_declared_watches
 
     User = get_user_model()
     members = {}

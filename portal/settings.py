@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "events",
     "forum",
     "search",
-    "areas",
+    "directory.areas",
     "wagtailnhsukfrontend",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -20,7 +20,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("forum/", include("forum.urls")),
     path("search/", include("search.urls")),
-    path("areas/", include("areas.urls")),
+    path("areas/", include("directory.areas.urls")),
     path("mail/", include("portal.guidance_urls")),  # one-click unsubscribe (RFC 8058)
 ]
 

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
-from areas.services import record_entry_started, record_stage_changed, record_template_added, record_template_version
+from directory.areas.services import record_entry_started, record_stage_changed, record_template_added, record_template_version
 from directory.models import Member, Organisation, ServiceArea
 from portal.delivery import email_after_commit
 from redesign.models import (

@@ -10,7 +10,7 @@ from tests.redesign.conftest import docx_bytes, make_entry, upload  # noqa: F401
 @pytest.fixture
 def follow(db):
     """``follow(member, area)``: the member follows the area, as if chosen on the page."""
-    from areas.services import follow_area
+    from directory.areas.services import follow_area
 
     def factory(member, area, digest="weekly"):
         return follow_area(member, area, digest=digest)

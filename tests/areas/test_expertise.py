@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from areas.expertise import WEIGHTS, find_experts
+from directory.areas.expertise import WEIGHTS, find_experts
 from directory.models import Visibility
 from directory.privacy import policy_for
 from forum import services as forum

@@ -1,7 +1,7 @@
 """The "Service areas I follow" page and movement notifications in the member's list."""
 from __future__ import annotations
 
-from areas.models import ServiceAreaWatch
+from directory.areas.models import ServiceAreaWatch
 from forum.services import post_thread
 from portal.roles import Role
 
@@ -69,7 +69,7 @@ def test_following_page_is_for_members_only(client, client_for, make_member, reg
 def test_demo_records_past_movements_once_without_notifying(db):
     from django.core.management import call_command
 
-    from areas.models import Movement
+    from directory.areas.models import Movement
     from forum.models import Notification
 
     call_command("demo", verbosity=0)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from django.core import mail
 
-from areas.models import Movement, ServiceAreaWatch
-from areas.services import follow_area, notify_followers, stop_following
+from directory.areas.models import Movement, ServiceAreaWatch
+from directory.areas.services import follow_area, notify_followers, stop_following
 from forum.models import Notification
 from forum.services import hide_post, post_thread, send_digest
 from portal.roles import Role

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from portal.demo import build_region, build_site_pages
 
 # Each app may add its own content with ``<app>.demo.build(region)``, in this order.
-APP_DEMOS = ["directory", "redesign", "events", "forum", "areas", "redesign.connections_demo", "portal.guidance_demo", "search"]
+APP_DEMOS = ["directory", "redesign", "events", "forum", "directory.areas.demo", "redesign.connections_demo", "portal.guidance_demo", "search"]
 
 
 class Command(BaseCommand):

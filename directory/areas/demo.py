@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from areas.models import Movement
-from areas.services import entry_started_text, thread_asked_text
+from directory.areas.models import Movement
+from directory.areas.services import entry_started_text, thread_asked_text
 from forum.models import Thread
 from redesign.models import MatrixEntry
 

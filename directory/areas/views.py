@@ -6,10 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from areas import expertise as finder
-from areas import services
-from areas.forms import ExpertiseForm, FollowForm
-from areas.models import Movement, ServiceAreaWatch
+from directory.areas import expertise as finder
+from directory.areas import services
+from directory.areas.forms import ExpertiseForm, FollowForm
+from directory.areas.models import Movement, ServiceAreaWatch
 from directory.models import ServiceArea
 from directory.privacy import policy_for
 from portal.permissions import member_required

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from areas.models import ServiceAreaWatch
+from directory.areas.models import ServiceAreaWatch
 from directory.models import ServiceArea
 
 

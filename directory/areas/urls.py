@@ -1,6 +1,6 @@
 from django.urls import path
 
-from areas import views
+from directory.areas import views
 
 app_name = "areas"
 urlpatterns = [

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class AreasConfig(AppConfig):
-    name = "areas"
+    name = "directory.areas"
+    label = "areas"
     verbose_name = "Service-area watches and expertise"
 
     def ready(self) -> None:
@@ -11,7 +12,7 @@ class AreasConfig(AppConfig):
         from redesign.models import CaseStudyPage
 
         def _case_study_published(sender, instance, **kwargs):
-            from areas.services import record_case_study_published
+            from directory.areas.services import record_case_study_published
 
             record_case_study_published(instance)
 

@@ -2,7 +2,7 @@
 
 The apps whose work belongs to a service area call ``record_*`` inside their
 own transaction; the movement is stored with the change, and background work
-(``areas.tasks.notify_area_followers``) tells the followers after commit.
+(``directory.areas.tasks.notify_area_followers``) tells the followers after commit.
 Whether a follower may see what moved is decided then, at send time, by
 ``may_see``: a thread hidden or a case study unpublished in between reaches
 nobody, and a moderators' board never reaches ordinary members.
@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from areas.models import Movement, ServiceAreaWatch
+from directory.areas.models import Movement, ServiceAreaWatch
 from directory.models import Member, ServiceArea
 from portal.permissions import is_member
 
@@ -105,7 +105,7 @@ def record_movement(kind: str, *, areas: Iterable[ServiceArea], text: str, url: 
     with transaction.atomic():
         movement = Movement.objects.create(kind=kind, text=text[:255], url=url[:255], actor=actor, **subject)
         movement.service_areas.set(areas)
-    from areas.tasks import notify_area_followers
+    from directory.areas.tasks import notify_area_followers
 
     transaction.on_commit(lambda: notify_area_followers.enqueue(movement.pk))
     return movement

@@ -56,6 +56,8 @@ MEMBER_PAGES = [
     ("two-factor", "/accounts/2fa/"),
     ("forbidden", "/directory/pending/"),
     ("not-found-signed-in", "/redesign/entries/999999/"),
+    ("service-areas-followed", "/areas/following/"),
+    ("expertise-finder", "/areas/expertise/?area=dermatology"),
 ]
 
 ENTRY = "main a[href^='/redesign/entries/'][href$='/']:not([href*='new']):not([href*='import']):not([href*='print']):not([href='/redesign/entries/'])"
@@ -92,6 +94,8 @@ ADMIN_PAGES = [
     ("moderation-queue", "/forum/moderation/"),
     ("bookings-overview", "/events/manage/"),
     ("newsletter-compose", "/newsletter/compose/"),
+    ("audit-trail", "/audit/"),
+    ("time-to-answer-report", "/forum/reports/time-to-answer/"),
 ]
 ADMIN_DETAILS = [
     ("event-bookings-list", "/events/manage/", ["main a[href^='/events/manage/'][href$='/']:not([href='/events/manage/'])"]),

@@ -73,6 +73,11 @@ def _sha256(stream) -> str:
     return digest.hexdigest()
 
 
+def _models_without_tables() -> list[str]:
+    """Unmanaged models (django-rq's admin ``Dashboard``) have no table for ``dumpdata`` to read."""
+    return [model._meta.label for model in apps.get_models() if not model._meta.managed]
+
+
 def _tables():
     """Every concrete model with a table, including many-to-many link tables, in a stable order."""
     models = [
@@ -135,7 +140,8 @@ def create_backup(path: Path | str, storage=default_storage) -> dict:
         dump = Path(scratch) / DATABASE_MEMBER
         # One read transaction: the dump and the counts describe the same moment.
         with transaction.atomic():
-            call_command("dumpdata", format=SERIALIZATION_FORMAT, output=str(dump), verbosity=0, all=True)
+            call_command("dumpdata", format=SERIALIZATION_FORMAT, output=str(dump), verbosity=0, all=True,
+                         exclude=_models_without_tables())
             counts = row_counts()
             migrations = _applied_migrations()
         with dump.open("rb") as stream:

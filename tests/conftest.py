@@ -13,6 +13,18 @@ from django.core.cache import cache
 
 from portal.roles import Role
 
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last, after pytest-django has ordered the rest.
+
+    Playwright's synchronous API keeps an event loop on the main thread for the
+    rest of the session, and Django refuses database calls from a thread with a
+    running loop; a test that asks for the database late (``getfixturevalue``)
+    would otherwise be ordered after them and fail.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
 _sequence = itertools.count(1)
 
 DEMO_PASSWORD = "Correct-horse-battery-9"

@@ -127,6 +127,7 @@ def test_sha_editors_see_the_report(client_for, sha_editor, boards):
     assert client_for(sha_editor).get("/forum/reports/time-to-answer/").status_code == 200
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("who", ["member", "moderator", "cluster_lead"])
 def test_other_members_are_refused_the_report(client_for, request, who):
     client = client_for(request.getfixturevalue(who))

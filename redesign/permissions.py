@@ -79,3 +79,21 @@ def visible_templates(queryset, user):
     if is_member(user):
         return queryset
     return queryset.filter(audience=Audience.PUBLIC)
+
+
+def document_is_members_only(document) -> bool:
+    """Whether a Wagtail document is for members only.
+
+    A matrix entry's attachment always is; a template's file has its template's
+    audience (members-only if any template using it is); any other document is
+    members-only unless it is in the public collection (``portal.documents``).
+    """
+    from portal.documents import in_public_collection
+    from redesign.models import Audience, EntryDocument, TemplateVersion
+
+    if EntryDocument.objects.filter(document=document).exists():
+        return True
+    audiences = set(TemplateVersion.objects.filter(document=document).values_list("template__audience", flat=True))
+    if audiences:
+        return Audience.MEMBERS in audiences
+    return not in_public_collection(document)

@@ -1,4 +1,4 @@
-"""Wagtail integration: documents that belong to members-only re-design content are served to members only."""
+"""Wagtail integration: documents are served to members only unless they are public (``document_is_members_only``)."""
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
@@ -6,22 +6,16 @@ from django.http import HttpResponseForbidden
 from wagtail import hooks
 
 from portal.permissions import is_member
+from redesign.permissions import document_is_members_only
 
 
 @hooks.register("before_serve_document")
-def protect_redesign_documents(document, request):
-    # Wagtail's serve view is the one way documents leave the portal; a template
-    # marked for members, or a matrix entry's attachment, must not leak through
-    # its direct /documents/ URL.
-    from redesign.models import Audience, EntryDocument, TemplateVersion
-
-    if is_member(request.user):
-        return None
-    members_only = (
-        EntryDocument.objects.filter(document=document).exists()
-        or TemplateVersion.objects.filter(document=document, template__audience=Audience.MEMBERS).exists()
-    )
-    if not members_only:
+def protect_members_documents(document, request):
+    # Wagtail's serve view is the one way documents leave the portal
+    # (WAGTAILDOCS_SERVE_METHOD = "serve_view"): a members-only template, a matrix
+    # entry's attachment or any document outside the public collection must not
+    # leak through its direct /documents/ address.
+    if is_member(request.user) or not document_is_members_only(document):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

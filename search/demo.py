@@ -27,11 +27,14 @@ def build(region: dict) -> None:
     from wagtail.documents import get_document_model
     from wagtail.models import Collection, CollectionViewRestriction
 
+    from portal.documents import ensure_public_collection
     from search.services import iter_all_documents, writing_backends
 
     Document = get_document_model()
     root = Collection.get_first_root_node()
-    papers = root.get_children().filter(name="Network papers").first() or root.add_child(name="Network papers")
+    # Public papers sit inside the public collection (anyone may download them); members' papers in a restricted one.
+    public = ensure_public_collection()
+    papers = public.get_children().filter(name="Network papers").first() or public.add_child(name="Network papers")
     members_papers = root.get_children().filter(name="Members' papers").first() or root.add_child(name="Members' papers")
     CollectionViewRestriction.objects.get_or_create(collection=members_papers, restriction_type=CollectionViewRestriction.LOGIN)
     for filename, title, members_only, tags in PAPERS:

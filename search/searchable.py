@@ -7,8 +7,8 @@ from search.registry import MEMBERS, PUBLIC, SearchDocument, Searchable, registe
 
 
 class DocumentSearchable(Searchable):
-    """A Wagtail document; members-only when its collection (or a parent collection) has a view restriction
-    or it is attached to a matrix entry. Template files are left to their template."""
+    """A Wagtail document; public only in the public collection (``portal.documents``), members-only otherwise
+    (a restricted collection, any other collection, a matrix entry's attachment). Template files are left to their template."""
 
     kind = "document"
     label = "Documents"
@@ -18,19 +18,16 @@ class DocumentSearchable(Searchable):
         return self.model.objects.select_related("collection", "search_text").prefetch_related("tags")
 
     def to_document(self, obj) -> SearchDocument | None:
-        from wagtail.models import CollectionViewRestriction
-
         from directory.models import ServiceArea
-        from redesign.models import EntryDocument, TemplateVersion
+        from redesign.models import TemplateVersion
+        from redesign.permissions import document_is_members_only
 
         # A template's file is found through its template (which has the template's audience and counts the
         # download), never as a loose document beside it; a matrix entry's attachment is for members, like the entry.
         if TemplateVersion.objects.filter(document=obj).exists():
             return None
         text = getattr(obj, "search_text", None)
-        restricted = EntryDocument.objects.filter(document=obj).exists() or CollectionViewRestriction.objects.filter(
-            collection__in=obj.collection.get_ancestors(inclusive=True)
-        ).exists()
+        restricted = document_is_members_only(obj)  # the same rule as serving it (redesign/wagtail_hooks.py)
         tags = [tag.name for tag in obj.tags.all()]
         areas = list(ServiceArea.objects.filter(name__in=tags).values_list("name", flat=True)) if tags else []
         body = text.text if text is not None and text.is_extracted else ""

@@ -65,19 +65,19 @@ def restore_migration_data() -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.management import create_contenttypes
-    from wagtail.models import Collection, Locale, Page, Site
+    from wagtail.models import Locale, Page, Site
 
+    from portal.documents import ensure_public_collection
     from portal.models import HomePage
 
     if not Permission.objects.filter(content_type__app_label="redesign").exists():
         for app_config in apps.get_app_configs():
             create_contenttypes(app_config, verbosity=0)
             create_permissions(app_config, verbosity=0)
+    ensure_public_collection()  # portal 0009; it also makes the root collection when a flush removed it
     if HomePage.objects.exists() and Site.objects.exists():
         return
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     home = HomePage.objects.first()
     if home is None:

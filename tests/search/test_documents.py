@@ -17,10 +17,14 @@ def media(settings, tmp_path):
 
 
 def upload(django_capture_on_commit_callbacks, path, title):
+    """Upload into the public collection, so anonymous searches find it (elsewhere a document is for members)."""
     from wagtail.documents import get_document_model
 
+    from portal.documents import public_collection
+
     with django_capture_on_commit_callbacks(execute=True):
-        document = get_document_model().objects.create(title=title, file=ContentFile(path.read_bytes(), name=path.name))
+        document = get_document_model().objects.create(title=title, file=ContentFile(path.read_bytes(), name=path.name),
+                                                       collection=public_collection())
     return document
 
 
@@ -77,11 +81,23 @@ def test_deleted_document_leaves_search(embedded, media, django_capture_on_commi
     assert embedded.search("musculoskeletal triage").total == 0
 
 
-def test_document_in_restricted_collection_is_members_only(embedded, media, django_capture_on_commit_callbacks):
-    from wagtail.models import Collection, CollectionViewRestriction
+def test_document_outside_the_public_collection_is_members_only(embedded, media, django_capture_on_commit_callbacks):
+    from wagtail.documents import get_document_model
 
-    root = Collection.get_first_root_node()
-    private = root.add_child(name="Members' papers")
+    path = files.odt(media / "minutes.odt", ["World class commissioning workshop minutes."])
+    with django_capture_on_commit_callbacks(execute=True):
+        document = get_document_model().objects.create(title="Workshop minutes", file=ContentFile(path.read_bytes(), name=path.name))
+
+    assert embedded.search("workshop minutes", viewer_audience=PUBLIC).total == 0
+    assert [h.key for h in embedded.search("workshop minutes", viewer_audience=MEMBERS).hits] == [f"document:{document.pk}"]
+
+
+def test_document_in_restricted_collection_is_members_only(embedded, media, django_capture_on_commit_callbacks):
+    from wagtail.models import CollectionViewRestriction
+
+    from portal.documents import public_collection
+
+    private = public_collection().add_child(name="Members' papers")  # a restriction wins over the public collection
     CollectionViewRestriction.objects.create(collection=private, restriction_type=CollectionViewRestriction.LOGIN)
     path = files.odt(media / "minutes.odt", ["World class commissioning workshop minutes."])
 

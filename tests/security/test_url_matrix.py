@@ -58,7 +58,8 @@ EXPECTED: dict[str, str] = {
     "wagtaildocs_serve [members-only template]":                  "login  200    200    200    200    200    200",
     "wagtaildocs_serve [matrix entry attachment]":                "login  200    200    200    200    200    200",
     "wagtaildocs_serve [public template]":                        "200    200    200    200    200    200    200",
-    "wagtaildocs_serve [document on no page]":                    "200    200    200    200    200    200    200",
+    "wagtaildocs_serve [document on no page]":                    "login  200    200    200    200    200    200",
+    "wagtaildocs_serve [public collection]":                      "200    200    200    200    200    200    200",
     "wagtaildocs_authenticate_with_password":                     "404    404    404    404    404    404    404",
     "directory:list":                                             "login  200    200    200    200    200    200",
     "directory:export":                                           "login  200    200    200    200    200    200",
@@ -227,6 +228,7 @@ URLS = {
     "wagtaildocs_serve [matrix entry attachment]": lambda w: _doc(w.entry_document.document),
     "wagtaildocs_serve [public template]": lambda w: _doc(w.public_document),
     "wagtaildocs_serve [document on no page]": lambda w: _doc(w.plain_document),
+    "wagtaildocs_serve [public collection]": lambda w: _doc(w.public_collection_document),
     "wagtaildocs_authenticate_with_password": lambda w: reverse("wagtaildocs_authenticate_with_password", args=[999_999]),
     # directory
     "directory:list": lambda w: reverse("directory:list"),

@@ -2,7 +2,7 @@
 
 Seven viewers (anonymous plus six members in the conftest roles), and for each
 kind of thing a URL can point at: a public and a members-only version, another
-organisation's work, a draft, a private document, a booking, feeds and tokens.
+organisation's work, a draft, a private and a public document, a booking, feeds and tokens.
 Two private markers let the matrix check bodies as well as status codes: a
 telephone number only administrators may see, and the title of a draft page
 nobody outside the Wagtail admin may see.
@@ -72,6 +72,7 @@ def build_world() -> SimpleNamespace:
     from events.services import book_place, get_or_create_feed
     from forum.models import Board, Subsection
     from forum.services import post_reply, post_thread, report_post, subscribe, unsubscribe_token
+    from portal.documents import public_collection
     from portal.guidance_services import create_newsletter_issue, ensure_guidance_workflow
     from portal.guidance_services import unsubscribe_token as newsletter_token
     from portal.models import GuidanceIndexPage, GuidancePage, HomePage, NewsletterArchivePage, StandardPage
@@ -153,6 +154,8 @@ def build_world() -> SimpleNamespace:
     w.private_document = w.template.versions.get().document
     w.public_document = w.public_template.versions.get().document
     w.plain_document = Document.objects.create(title="Network leaflet", file=docx_upload("leaflet.docx"))
+    w.public_collection_document = Document.objects.create(title="Briefing note for practices", file=docx_upload("briefing.docx"),
+                                                           collection=public_collection())
 
     # Forum: a thread with a reply, an attachment and a report; a board for moderators only.
     management = Subsection.objects.create(name="Management", position=1)

@@ -147,6 +147,10 @@ if PRODUCTION:
     # (CONN_MAX_AGE) is never reused: a burst of requests opened one connection each until PostgreSQL
     # refused more ("too many clients", found by the benchmark). A pool per worker process caps and reuses them.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # With a pool, CONN_HEALTH_CHECKS makes Django give psycopg_pool ``check=ConnectionPool.check_connection``:
+    # each pooled connection is tested as it is lent, so after a database restart the first requests get
+    # fresh connections instead of failing on the pool's dead ones (tests/reliability/test_faults.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

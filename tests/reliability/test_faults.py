@@ -146,3 +146,46 @@ def test_the_next_request_after_a_database_restart_recovers(private_postgres, tm
     assert result.returncode == 0, result.stderr[-2000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"first": True, "second": True, "error": None, "new_backend": True}
+
+
+POOLED_RESTART_SCRIPT = """
+import io, json, subprocess, sys
+from wsgiref.util import setup_testing_defaults
+import django
+django.setup()
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+
+app = WSGIHandler()
+
+def get(path):
+    environ = {"PATH_INFO": path, "HTTP_HOST": "localhost", "wsgi.errors": io.StringIO()}
+    setup_testing_defaults(environ)
+    body = b"".join(app(environ, lambda s, h, *a: None))
+    return json.loads(body)["components"]["database"]
+
+first = get("/health/")
+pool = connection.pool
+subprocess.run(sys.argv[1:], check=True)  # restart the server under the pool's idle connections
+second = get("/health/")
+print(json.dumps({"pooled": pool.get_stats()["pool_size"] >= 1, "first": first["ok"], "second": second["ok"], "error": second.get("error")}))
+"""
+
+
+def test_the_first_request_after_a_database_restart_gets_a_working_pooled_connection(private_postgres, tmp_path):
+    """Production's connection pool tests a connection before lending it, so the pool's dead ones are replaced."""
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL"}}
+    env.update(DATABASE_URL=private_postgres.url, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="portal.settings",
+               PORTAL_MODE="production", SECRET_KEY="reliability-test-" + "k" * 50, ALLOWED_HOSTS="localhost",
+               STATIC_ROOT=str(tmp_path / "static"), PORTAL_DATA_DIR=str(tmp_path / "data"))
+    restart = [str(PG_BIN / "pg_ctl"), "-D", str(private_postgres.data), "-w", "-t", "60", "-m", "fast",
+               "-l", str(private_postgres.folder / "log"),
+               "-o", f"-p {private_postgres.port} -k {private_postgres.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "restart"]
+    if os.geteuid() == 0:
+        restart = ["runuser", "-u", "postgres", "--", *restart]
+
+    result = subprocess.run([sys.executable, "-c", POOLED_RESTART_SCRIPT, *restart], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {"pooled": True, "first": True, "second": True, "error": None}

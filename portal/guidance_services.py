@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal import audit
-from portal.delivery import email_after_commit
+from portal.delivery import email_after_commit, send_once
 from portal.models import (
     GuidanceIndexPage,
     GuidancePage,
@@ -469,8 +469,14 @@ def send_newsletter(issue: NewsletterIssuePage, batch_size: int | None = None) -
 
 
 def resume_newsletter(issue: NewsletterIssuePage, batch_size: int | None = None) -> int:
-    """Carry on sending an issue whose send stopped: only recipients still waiting get it. Returns how many wait."""
-    waiting = NewsletterDelivery.objects.filter(issue=issue, status=NewsletterDelivery.Status.PENDING).count()
+    """Carry on sending an issue whose send stopped: only recipients still waiting get it. Returns how many wait.
+
+    Rows left "sending" by a crash wait too: their copy goes unless its key
+    says it went (``deliver_newsletter_batch``).
+    """
+    waiting = NewsletterDelivery.objects.filter(
+        issue=issue, status__in=[NewsletterDelivery.Status.PENDING, NewsletterDelivery.Status.SENDING]
+    ).count()
     if waiting:
         _enqueue_batch_after_commit(issue.pk, batch_size)
     return waiting
@@ -483,27 +489,35 @@ def _enqueue_batch_after_commit(issue_id: int, batch_size: int | None) -> None:
     transaction.on_commit(lambda: send_newsletter_batch.enqueue(issue_id, size))
 
 
-def _claim_next_delivery(issue_id: int) -> NewsletterDelivery | None:
-    """Move one pending delivery to "sending" in its own transaction; None when nothing waits.
+def _claim_next_delivery(issue_id: int, started_at) -> NewsletterDelivery | None:
+    """Move one waiting delivery to "sending" in its own transaction; None when nothing waits.
 
-    The conditional UPDATE is the claim: two workers racing for the same row
-    cannot both succeed, and a committed claim is never handed out again.
+    Pending rows come first.  Then rows left "sending" since before this batch
+    started: a crashed send, or one still in flight elsewhere.  Taking those
+    again is safe because the copy goes through ``send_once`` under the
+    delivery's key: a copy that went is never sent again, and a send still in
+    flight holds the key until it commits.  The conditional UPDATE is the
+    claim: two workers racing for the same row cannot both succeed.
     """
+    waiting = NewsletterDelivery.objects.filter(issue_id=issue_id)
     while True:
         with transaction.atomic():
-            candidate = (
-                NewsletterDelivery.objects.filter(issue_id=issue_id, status=NewsletterDelivery.Status.PENDING)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if candidate is None:
-                return None
-            claimed = NewsletterDelivery.objects.filter(pk=candidate, status=NewsletterDelivery.Status.PENDING).update(
-                status=NewsletterDelivery.Status.SENDING, claimed_at=timezone.now()
-            )
-            if claimed:
+            candidate = waiting.filter(status=NewsletterDelivery.Status.PENDING).order_by("pk").values_list("pk", flat=True).first()
+            if candidate is not None:
+                claim = waiting.filter(pk=candidate, status=NewsletterDelivery.Status.PENDING)
+            else:
+                abandoned = waiting.filter(status=NewsletterDelivery.Status.SENDING, claimed_at__lt=started_at)
+                candidate = abandoned.order_by("pk").values_list("pk", flat=True).first()
+                if candidate is None:
+                    return None
+                claim = abandoned.filter(pk=candidate)
+            if claim.update(status=NewsletterDelivery.Status.SENDING, claimed_at=timezone.now()):
                 return NewsletterDelivery.objects.select_related("user", "issue").get(pk=candidate)
+
+
+def newsletter_key(delivery: NewsletterDelivery) -> str:
+    """The ``SentEmail`` key of one copy of one issue: at most one copy per member per issue, ever."""
+    return f"newsletter:{delivery.issue_id}:{delivery.user_id}"
 
 
 def _newsletter_message(delivery: NewsletterDelivery) -> EmailMultiAlternatives:
@@ -536,30 +550,38 @@ def _one_click_url(token: str) -> str:
 
 
 def deliver_newsletter_batch(issue_id: int, batch_size: int) -> int:
-    """Send up to ``batch_size`` waiting copies of one issue; returns how many went.
+    """Send up to ``batch_size`` waiting copies of one issue; returns how many went now.
 
-    Each recipient is claimed before sending and marked sent afterwards.  When
-    the mail server refuses a message the row goes back to waiting and the
-    batch stops (the error propagates), so a later resume sends it; rows left
-    "sending" by a crash are left alone rather than risk a second copy.
+    Each recipient is claimed, then the copy is sent with ``send_once`` and the
+    row marked sent in one transaction, so the key and the "sent" mark commit
+    together.  When the mail server refuses a message the row goes back to
+    waiting and the batch stops (the error propagates, and the queue retries
+    the task).  A worker that dies mid-send leaves its row "sending" with no
+    key: the retried task (or a resume) claims it again and sends that copy,
+    and only that copy, once.
     """
-    sent = 0
-    while sent < batch_size:
-        delivery = _claim_next_delivery(issue_id)
+    started_at = timezone.now()
+    sent = handled = 0
+    while handled < batch_size:
+        delivery = _claim_next_delivery(issue_id, started_at)
         if delivery is None:
             break
+        handled += 1
         try:
-            _newsletter_message(delivery).send()
+            with transaction.atomic():
+                went = send_once(newsletter_key(delivery), _newsletter_message(delivery))
+                NewsletterDelivery.objects.filter(pk=delivery.pk).update(
+                    status=NewsletterDelivery.Status.SENT, sent_at=timezone.now(), error=""
+                )
         except Exception as error:
             NewsletterDelivery.objects.filter(pk=delivery.pk).update(
                 status=NewsletterDelivery.Status.PENDING, claimed_at=None, error=str(error)[:255]
             )
             raise
-        NewsletterDelivery.objects.filter(pk=delivery.pk).update(
-            status=NewsletterDelivery.Status.SENT, sent_at=timezone.now(), error=""
-        )
-        sent += 1
-    if not NewsletterDelivery.objects.filter(issue_id=issue_id, status=NewsletterDelivery.Status.PENDING).exists():
+        sent += went
+    if not NewsletterDelivery.objects.filter(
+        issue_id=issue_id, status__in=[NewsletterDelivery.Status.PENDING, NewsletterDelivery.Status.SENDING]
+    ).exists():
         NewsletterIssuePage.objects.filter(pk=issue_id, sent_at__isnull=True).update(sent_at=timezone.now())
     return sent
 

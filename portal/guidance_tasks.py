@@ -25,10 +25,16 @@ def check_links_task() -> int:
 
 @task()
 def send_newsletter_batch(issue_id: int, batch_size: int) -> int:
-    """Send one batch of an issue, then queue the next batch while recipients still wait."""
+    """Send one batch of an issue, then queue the next batch while recipients still wait.
+
+    Safe to run again (a retry after a failure, or after the worker died): every
+    copy goes through ``send_once`` under its own key.
+    """
     from portal.models import NewsletterDelivery
 
     sent = guidance_services.deliver_newsletter_batch(issue_id, batch_size)
-    if sent and NewsletterDelivery.objects.filter(issue_id=issue_id, status=NewsletterDelivery.Status.PENDING).exists():
+    # Chain on while anyone waits, even when this batch sent nothing new (a retry whose copies had
+    # all gone before the crash): each batch claims rows, so the chain ends when none are pending.
+    if NewsletterDelivery.objects.filter(issue_id=issue_id, status=NewsletterDelivery.Status.PENDING).exists():
         send_newsletter_batch.enqueue(issue_id, batch_size)
     return sent

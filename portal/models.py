@@ -363,9 +363,10 @@ class NewsletterDelivery(models.Model):
     """One recipient of one issue.
 
     The unique (issue, user) row is claimed (pending → sending) in its own
-    transaction before the e-mail goes, and marked sent after; a send that
-    stops half-way resumes from the pending rows, so nobody gets two copies.
-    A row left in "sending" by a crash is never retried automatically.
+    transaction before the e-mail goes, and marked sent in the transaction
+    that records the copy's ``SentEmail`` key.  A send that stops half-way
+    resumes from the waiting rows; a row left "sending" by a crash is claimed
+    again and sent only if its key is missing, so nobody gets two copies.
     """
 
     class Status(models.TextChoices):

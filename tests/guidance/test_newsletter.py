@@ -5,10 +5,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from django_tasks.signals import task_finished
 
 from portal import guidance_services as services
-from portal.models import NewsletterDelivery, NewsletterIssuePage, NewsletterSubscription
+from portal.models import NewsletterDelivery, NewsletterIssuePage, NewsletterSubscription, SentEmail
 
 BACKEND = "tests.guidance.mail_backends.HangsUpAfter"
 
@@ -82,11 +83,12 @@ def test_interrupted_send_resumes_without_sending_anyone_a_second_copy(
     assert NewsletterDelivery.objects.filter(issue=issue, status="sent").count() == 5
 
 
-def test_recipient_left_sending_by_a_crash_is_not_sent_again(issue, subscribers, send, django_capture_on_commit_callbacks):
+def test_recipient_left_sending_after_their_copy_went_is_not_sent_again(issue, subscribers, send, django_capture_on_commit_callbacks):
     send(issue)
     crashed = NewsletterDelivery.objects.filter(issue=issue).first()
-    NewsletterDelivery.objects.filter(pk=crashed.pk).update(status="sending")
+    NewsletterDelivery.objects.filter(pk=crashed.pk).update(status="sending")  # the key committed, the mark did not
     NewsletterDelivery.objects.filter(issue=issue).exclude(pk=crashed.pk).update(status="pending")
+    SentEmail.objects.filter(key__startswith="newsletter:").exclude(key=services.newsletter_key(crashed)).delete()
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,6 +96,34 @@ def test_recipient_left_sending_by_a_crash_is_not_sent_again(issue, subscribers,
 
     assert crashed.email not in {m.to[0] for m in mail.outbox}
     assert len(mail.outbox) == 4
+    assert NewsletterDelivery.objects.filter(issue=issue, status="sent").count() == 5
+
+
+def test_recipient_left_sending_before_their_copy_went_gets_it_on_resume(issue, subscribers, send, django_capture_on_commit_callbacks):
+    rows = [NewsletterDelivery(issue=issue, user=s.user, email=s.user.email) for s in subscribers]
+    NewsletterDelivery.objects.bulk_create(rows)
+    crashed = NewsletterDelivery.objects.filter(issue=issue).first()
+    NewsletterDelivery.objects.filter(pk=crashed.pk).update(status="sending", claimed_at=timezone.now())  # died mid-send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = services.resume_newsletter(issue)
+
+    assert waiting == 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.user.email for s in subscribers)
+    assert NewsletterDelivery.objects.filter(issue=issue, status="sent").count() == 5
+
+
+def test_batch_retried_after_its_copies_went_sends_nothing_and_the_chain_goes_on(issue, subscribers, send, batches):
+    send(issue, batch_size=2)
+    NewsletterDelivery.objects.filter(issue=issue).update(status="pending")  # as if every "sent" mark were lost
+    mail.outbox.clear()
+
+    from portal.guidance_tasks import send_newsletter_batch
+
+    send_newsletter_batch.enqueue(issue.pk, 2)
+
+    assert mail.outbox == []
+    assert NewsletterDelivery.objects.filter(issue=issue, status="sent").count() == 5
 
 
 def test_sending_an_issue_again_only_reaches_new_subscribers(issue, subscribers, make_member, send):

@@ -12,8 +12,18 @@ Invalidation is by generation: every cached page's key holds a generation
 number, and ``forget_cached_pages()`` moves it on, so everything cached before
 becomes unreachable at once.  It runs (at once and again after commit) whenever
 a page is saved, published, unpublished, moved or deleted, and whenever a forum
-thread (the home page lists recent questions) is saved or deleted.  A short timeout bounds
-what no signal reports, such as an event passing from "upcoming" to past.
+thread (the home page lists recent questions) is saved or deleted, and whenever a page's
+view restrictions change.  A short timeout bounds what no signal reports, such as an event
+passing from "upcoming" to past.
+
+Reading the cache: ``PageCacheMiddleware``, the last middleware, looks for the
+page before URL resolution, Wagtail's routing (site lookup, page tree walk,
+``before_serve_page`` hooks) and the view run, so a hit costs a couple of Redis
+reads and no database query.  It finds only what ``serve_cached`` stored, and
+``serve_cached`` runs only inside a page's ``serve``, after Wagtail's checks
+(view restrictions, members-only guidance) have let an anonymous visitor in.
+The outer middlewares still run on a hit, so security headers, the content
+security policy and clickjacking protection are added as on any response.
 """
 from __future__ import annotations
 
@@ -59,18 +69,52 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def _key(request: HttpRequest) -> str:
+    return f"page-cache:{_generation()}:{request.get_host()}:{request.get_full_path()}"
+
+
+def _cached_response(key: str) -> HttpResponse | None:
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    content, status, headers = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    """Answer an anonymous visitor's GET from the page cache before any routing or view runs.
+
+    Must be last in ``MIDDLEWARE``: every middleware before it (sessions,
+    authentication, messages, security headers, CSP) has seen the request, and
+    on the way out adds its headers to the cached response as to any other.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_cacheable_request(request):
+            key = _key(request)
+            response = _cached_response(key)
+            if response is not None:
+                return response
+            request._page_cache_key = key  # serve_cached need not ask Redis again for this miss
+        return self.get_response(request)
+
+
 def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
     """``render()``'s response, from the cache when an anonymous visitor has had it since the last change."""
     if not _is_cacheable_request(request):
         return render()
-    key = f"page-cache:{_generation()}:{request.get_host()}:{request.get_full_path()}"
-    stored = cache.get(key)
-    if stored is not None:
-        content, status, headers = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        return response
+    key = getattr(request, "_page_cache_key", None)
+    if key is None:  # not through the middleware (a test calling serve directly, or a different stack)
+        key = _key(request)
+        response = _cached_response(key)
+        if response is not None:
+            return response
     response = render()
     if hasattr(response, "render") and not response.is_rendered:
         response.render()

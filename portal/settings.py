@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "portal.audit.AuditActorMiddleware",
     "portal.middleware.RequireMFAForAdminRolesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: answers anonymous visitors' cached home and guidance pages before routing (portal/page_cache.py).
+    "portal.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -25,3 +25,13 @@ def forget_cached_pages_after_page_change(sender, instance, **kwargs) -> None:
 def forget_cached_pages_after_thread_change(sender, **kwargs) -> None:
     """The home page lists recent questions."""
     forget_cached_pages_on_commit()
+
+
+@receiver(post_save, sender="wagtailcore.PageViewRestriction", dispatch_uid="page_cache.restriction_saved")
+@receiver(post_delete, sender="wagtailcore.PageViewRestriction", dispatch_uid="page_cache.restriction_deleted")
+@receiver(post_save, sender="wagtailcore.Site", dispatch_uid="page_cache.site_saved")
+@receiver(post_delete, sender="wagtailcore.Site", dispatch_uid="page_cache.site_deleted")
+def forget_cached_pages_after_access_change(sender, **kwargs) -> None:
+    """The cache is read before Wagtail's routing and privacy checks: a page made private, or a site
+    pointed at another root, must not still be answered from a copy stored when it was open."""
+    forget_cached_pages_on_commit()

@@ -55,3 +55,44 @@ def test_republishing_a_guidance_page_refreshes_its_cached_copy(client, make_gui
     page.save_revision().publish(skip_permission_checks=True)
 
     assert b"How budgets are set for 2008/09." in client.get(page.url).content
+
+
+def test_cached_page_is_answered_without_a_database_query(client, home, django_assert_num_queries):
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/")
+
+    assert response.status_code == 200
+    assert b"The meeting place for cluster leads." in response.content
+
+
+def test_cached_page_still_carries_the_security_headers(client, home):
+    client.get("/")
+
+    cached = client.get("/")
+
+    assert "default-src" in cached["Content-Security-Policy"]
+    assert cached["X-Frame-Options"] == "DENY"
+    assert cached["X-Content-Type-Options"] == "nosniff"
+
+
+def test_page_made_private_is_no_longer_answered_from_the_cache(client, make_guidance):
+    from wagtail.models import PageViewRestriction
+
+    page = make_guidance(title="Indicative budgets", summary="How budgets are set.")
+    assert b"How budgets are set." in client.get(page.url).content
+
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(page.url)
+
+    assert response.status_code == 302
+    assert b"How budgets are set." not in response.content
+
+
+def test_a_visitor_with_flash_messages_is_not_answered_from_the_cache(client, home):
+    client.get("/")
+    _quietly_change_introduction(home, "Rendered afresh for this visitor.")
+    client.cookies["messages"] = "anything"
+
+    assert b"Rendered afresh for this visitor." in client.get("/").content

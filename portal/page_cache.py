@@ -8,8 +8,9 @@ messages, and any response that is not a plain 200 or sets a cookie are never
 cached.  Cached responses say ``Vary: Cookie``, so a proxy does not serve a
 visitor's page to a member either.
 
-Invalidation is by generation: every cached page's key holds a generation
-number, and ``forget_cached_pages()`` moves it on, so everything cached before
+Invalidation is by generation: every cached page is stored with the generation
+number current when its rendering began, is only answered while that is still the
+current one, and ``forget_cached_pages()`` moves it on, so everything cached before
 becomes unreachable at once.  It runs (at once and again after commit) whenever
 a page is saved, published, unpublished, moved or deleted, and whenever a forum
 thread (the home page lists recent questions) is saved or deleted, and whenever a page's
@@ -18,8 +19,8 @@ passing from "upcoming" to past.
 
 Reading the cache: ``PageCacheMiddleware``, the last middleware, looks for the
 page before URL resolution, Wagtail's routing (site lookup, page tree walk,
-``before_serve_page`` hooks) and the view run, so a hit costs a couple of Redis
-reads and no database query.  It finds only what ``serve_cached`` stored, and
+``before_serve_page`` hooks) and the view run, so a hit costs one Redis
+read (one round trip) and no database query.  It finds only what ``serve_cached`` stored, and
 ``serve_cached`` runs only inside a page's ``serve``, after Wagtail's checks
 (view restrictions, members-only guidance) have let an anonymous visitor in.
 The outer middlewares still run on a hit, so security headers, the content
@@ -70,18 +71,25 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
-    return f"page-cache:{_generation()}:{request.get_host()}:{request.get_full_path()}"
+    # The generation is stored with the page, not in its key, so that one round trip to Redis
+    # (the page and the current generation together) answers every anonymous GET, hit or miss.
+    return f"page-cache:{request.get_host()}:{request.get_full_path()}"
 
 
-def _cached_response(key: str) -> HttpResponse | None:
-    stored = cache.get(key)
-    if stored is None:
-        return None
-    content, status, headers = stored
+def _lookup(key: str) -> tuple[HttpResponse | None, int]:
+    """The stored page if it belongs to the current generation, and that generation."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        return None, _generation()
+    stored = found.get(key)
+    if stored is None or stored[0] != generation:
+        return None, generation
+    _stored_generation, content, status, headers = stored
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
-    return response
+    return response, generation
 
 
 class PageCacheMiddleware:
@@ -97,11 +105,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _is_cacheable_request(request):
-            key = _key(request)
-            response = _cached_response(key)
+            response, generation = _lookup(_key(request))
             if response is not None:
                 return response
-            request._page_cache_key = key  # serve_cached need not ask Redis again for this miss
+            request._page_cache_generation = generation  # serve_cached need not ask Redis again for this miss
         return self.get_response(request)
 
 
@@ -109,10 +116,11 @@ def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse]) -> Ht
     """``render()``'s response, from the cache when an anonymous visitor has had it since the last change."""
     if not _is_cacheable_request(request):
         return render()
-    key = getattr(request, "_page_cache_key", None)
-    if key is None:  # not through the middleware (a test calling serve directly, or a different stack)
-        key = _key(request)
-        response = _cached_response(key)
+    key = _key(request)
+    # The generation read before rendering: if a change moves it on meanwhile, this copy is already stale.
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:  # not through the middleware (a test calling serve directly, or a different stack)
+        response, generation = _lookup(key)
         if response is not None:
             return response
     response = render()
@@ -120,5 +128,5 @@ def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse]) -> Ht
         response.render()
     patch_vary_headers(response, ["Cookie"])
     if response.status_code == 200 and not response.streaming and not response.cookies:
-        cache.set(key, (response.content, response.status_code, list(response.items())), TIMEOUT)
+        cache.set(key, (generation, response.content, response.status_code, list(response.items())), TIMEOUT)
     return response

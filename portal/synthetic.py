@@ -107,6 +107,11 @@ def build_synthetic(wanted: SyntheticCounts, *, seed: int = 2008) -> SyntheticCo
     if have.documents != wanted.documents:
         _remove_documents(max(have.documents, wanted.documents))
         _add_documents(wanted.documents, random.Random(seed + 3))
+    # bulk_create sends no signals: forget the cached fragments built from these rows.
+    from portal import fragments
+    from redesign.views import MATRIX_FRAGMENTS
+
+    fragments.forget(MATRIX_FRAGMENTS)
     return current_counts()
 
 

@@ -6,6 +6,7 @@ class RedesignConfig(AppConfig):
     verbose_name = "Service re-design"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
         from redesign.models import CaseStudyPage
@@ -19,6 +20,17 @@ class RedesignConfig(AppConfig):
             from search.services import remove_object
 
             remove_object(instance)
+
+        def _forget_matrix(sender, **kwargs):
+            from portal import fragments
+            from redesign.views import MATRIX_FRAGMENTS
+
+            fragments.forget(MATRIX_FRAGMENTS)
+
+        # The cached matrix (redesign.views._matrix_table) counts entries and names areas and organisations.
+        for model in ("redesign.MatrixEntry", "directory.Organisation", "directory.ServiceArea"):
+            post_save.connect(_forget_matrix, sender=model, weak=False, dispatch_uid=f"redesign.matrix.saved.{model}")
+            post_delete.connect(_forget_matrix, sender=model, weak=False, dispatch_uid=f"redesign.matrix.deleted.{model}")
 
         page_published.connect(_index, sender=CaseStudyPage, weak=False, dispatch_uid="redesign.case_study.published")
         page_unpublished.connect(_remove, sender=CaseStudyPage, weak=False, dispatch_uid="redesign.case_study.unpublished")

@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.documents.views.serve import serve as serve_document
 
 from directory.models import Member, Organisation, ServiceArea
+from portal import fragments
 from portal.permissions import member_required, permission_required
 from portal.csv_stream import safe_cell
 from redesign import services
@@ -95,27 +97,51 @@ def _build_grid(entries, view: str):
     }
 
 
-def _cell_url(base_query: dict, area_slug: str, param: tuple[str, str]) -> str:
+def _link_cells(grid, form, request) -> None:
+    """Give every non-empty cell a link to its entries (the entry list's URL is reversed once per page)."""
     from urllib.parse import urlencode
 
-    query = {k: v for k, v in base_query.items() if v and k not in ("service_area", param[0], "view")}
-    query["service_area"] = area_slug
-    query[param[0]] = param[1]
-    return f"{reverse('redesign:entries')}?{urlencode(query)}"
+    entries_url = reverse("redesign:entries")
+    base_query = {k: v for k, v in request.GET.items() if k in form.fields and v and k != "service_area"}
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            if cell["count"]:
+                param, value = cell["column"]["param"]
+                query = {k: v for k, v in base_query.items() if k != param}
+                query["service_area"] = row["area"].slug
+                query[param] = value
+                cell["url"] = f"{entries_url}?{urlencode(query)}"
+            else:
+                cell["url"] = ""
+
+
+MATRIX_FRAGMENTS = fragments.family("redesign-matrix")
+
+
+def _matrix_table(request, form, view: str) -> str:
+    """The filter form and the table, rendered; cached for every member alike while no entry, area or organisation changes.
+
+    Nothing in them depends on who is looking.  Filters on free text and on staleness (which moves with the clock) are
+    not cached, and neither is a form with errors.
+    """
+    def render_table() -> str:
+        grid = _build_grid(form.filter(MatrixEntry.objects.all()), view)
+        _link_cells(grid, form, request)
+        return render_to_string("redesign/includes/matrix_table.html", {"grid": grid, "form": form, "view": view})
+
+    if form.is_bound and (not form.is_valid() or form.cleaned_data.get("q") or form.cleaned_data.get("stale")):
+        return render_table()
+    parts = (view, *sorted((k, v) for k, v in request.GET.items() if k in form.fields))
+    return fragments.cached_html(MATRIX_FRAGMENTS, parts, render_table)
 
 
 @member_required
 def matrix(request):
     """Service areas × organisations (or × stages), each count linking to its entries."""
     view = "stages" if request.GET.get("view") == "stages" else "organisations"
-    entries, form = _filtered_entries(request)
-    grid = _build_grid(entries, view)
-    base_query = {k: v for k, v in request.GET.items() if k in form.fields}
-    for row in grid["rows"]:
-        for cell in row["cells"]:
-            cell["url"] = _cell_url(base_query, row["area"].slug, cell["column"]["param"]) if cell["count"] else ""
+    form = _filters(request)
     return render(request, "redesign/matrix.html", {
-        "grid": grid,
+        "table": _matrix_table(request, form, view),
         "form": form,
         "view": view,
         "query": request.GET.urlencode(),

@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished
 
+        from events import signals  # noqa: F401 - connects the event list's cache receivers
         from events.models import EventPage
 
         def _index(sender, instance, **kwargs):

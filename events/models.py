@@ -59,6 +59,17 @@ class EventIndexPage(Page):
         context.update(calendar_context(self, request))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        """Anonymous visitors get the whole page from the page cache (portal/page_cache.py) until an event,
+        a booking or a service area changes (events.signals) or the next event ends."""
+        from events.calendar_views import seconds_until_an_event_ends
+        from portal.page_cache import serve_cached
+
+        return serve_cached(
+            request, lambda: super(EventIndexPage, self).serve(request, *args, **kwargs),
+            timeout=lambda: seconds_until_an_event_ends(self),
+        )
+
     def get_template(self, request, *args, **kwargs):
         if request.GET.get("view") == "month":
             return "events/event_index_month.html"

@@ -81,3 +81,30 @@ def cached_html(name: str, parts: Iterable[object], render: Callable[[], str], t
         html = str(render())
         cache.set(key, html, timeout)
     return mark_safe(html)  # noqa: S308 - only ever rendered templates' output is stored
+
+
+def cached_value(names: str | tuple[str, ...], parts: tuple, compute: Callable[[], tuple[object, int | None]]):
+    """``compute()``'s value, from the cache when it was computed for the same ``parts`` since the last change
+    to any of the families ``names``, in one round trip to Redis (the value and the generations together).
+
+    ``compute()`` returns the value (HTML, or anything picklable such as a dict of rendered rows) and how
+    many seconds it may be kept (``None``: ``TIMEOUT``; 0 or less: not kept), so a value that shows
+    something time-dependent, like which events are still upcoming, expires exactly when that changes.
+    Several families serve a value that more than one kind of change alters (one thread's replies, and
+    every member's name).  The generations are stored with the value rather than in its key.
+    """
+    names = (names,) if isinstance(names, str) else tuple(names)
+    digest = hashlib.sha256(repr((names, parts)).encode()).hexdigest()[:32]
+    key = f"fragments:{names[0]}:value:{digest}"
+    found = cache.get_many([*(_generation_key(name) for name in names), key])
+    generations = tuple(found.get(_generation_key(name)) for name in names)
+    if None in generations:
+        generations = tuple(generation(name) for name in names)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generations and stored[1] == parts:
+        return stored[2]
+    value, timeout = compute()
+    timeout = TIMEOUT if timeout is None else min(timeout, TIMEOUT)
+    if timeout > 0:
+        cache.set(key, (generations, parts, value), timeout)
+    return value

@@ -112,8 +112,12 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
 
-def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """``render()``'s response, from the cache when an anonymous visitor has had it since the last change."""
+def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse], timeout: Callable[[], int] | None = None) -> HttpResponse:
+    """``render()``'s response, from the cache when an anonymous visitor has had it since the last change.
+
+    ``timeout()``, when given, says how many seconds a copy rendered now may be kept (at most ``TIMEOUT``):
+    a page whose content changes with time, like the upcoming events, expires when it next changes.
+    """
     if not _is_cacheable_request(request):
         return render()
     key = _key(request)
@@ -128,5 +132,7 @@ def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse]) -> Ht
         response.render()
     patch_vary_headers(response, ["Cookie"])
     if response.status_code == 200 and not response.streaming and not response.cookies:
-        cache.set(key, (generation, response.content, response.status_code, list(response.items())), TIMEOUT)
+        seconds = TIMEOUT if timeout is None else min(TIMEOUT, timeout())
+        if seconds > 0:
+            cache.set(key, (generation, response.content, response.status_code, list(response.items())), seconds)
     return response

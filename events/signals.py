@@ -1,0 +1,48 @@
+"""Receivers that forget the event list's cached fragments whenever something it shows may have changed.
+
+The list (``events/_event_list.html``, cached per viewer class in
+``events.calendar_views``) shows live events with their titles, types, dates,
+audiences, summaries and service areas.  Any page change (an event edited,
+published, unpublished, moved or deleted, its sessions re-timed), a service
+area renamed, and any booking made, cancelled or moved up from the waiting list
+forgets every stored copy, and anonymous visitors' cached whole pages with it.  The list shows no booking figures today; bookings
+forget it all the same, so a "places left" added to a row later is not served
+stale.
+"""
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from portal import fragments
+from portal.page_cache import forget_cached_pages_on_commit
+
+EVENT_LIST = fragments.family("events.list")
+
+
+def forget_event_list(*args, **kwargs) -> None:
+    fragments.forget(EVENT_LIST)
+
+
+def forget_event_list_and_cached_pages(*args, **kwargs) -> None:
+    """Anonymous visitors' whole event list (and home page) is in the page cache, which page changes
+    already forget (portal.signals); bookings, sessions and service areas must forget it too."""
+    forget_event_list()
+    forget_cached_pages_on_commit()
+
+
+page_published.connect(forget_event_list, dispatch_uid="events.list.published")
+page_unpublished.connect(forget_event_list, dispatch_uid="events.list.unpublished")
+post_page_move.connect(forget_event_list, dispatch_uid="events.list.moved")
+
+
+@receiver(post_save, dispatch_uid="events.list.page_saved")
+@receiver(post_delete, dispatch_uid="events.list.page_deleted")
+def forget_event_list_after_page_change(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        forget_event_list()
+
+
+for _model, _name in (("events.EventSession", "session"), ("events.Booking", "booking"), ("directory.ServiceArea", "area")):
+    post_save.connect(forget_event_list_and_cached_pages, sender=_model, dispatch_uid=f"events.list.{_name}_saved")
+    post_delete.connect(forget_event_list_and_cached_pages, sender=_model, dispatch_uid=f"events.list.{_name}_deleted")

@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 
 from directory.models import Organisation
@@ -81,8 +83,13 @@ class DirectoryFilterForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["role"].choices = [("", "Any role")] + list(Member.JobRole.choices)
         self.fields["interest"].queryset = ServiceArea.objects.all()
-        localities = Organisation.objects.exclude(locality="").order_by("locality").values_list("locality", flat=True).distinct()
-        self.fields["locality"].choices = [("", "Any locality")] + [(loc, loc) for loc in localities]
+        # A callable, so the localities are read only when the form is rendered or a locality is chosen (and once).
+        self.fields["locality"].choices = functools.cache(_locality_choices)
+
+
+def _locality_choices() -> list[tuple[str, str]]:
+    localities = Organisation.objects.exclude(locality="").order_by("locality").values_list("locality", flat=True).distinct()
+    return [("", "Any locality")] + [(loc, loc) for loc in localities]
 
 
 class CsvImportForm(forms.Form):

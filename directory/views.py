@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +21,7 @@ from directory.exports import member_vcard, members_csv_rows
 from directory.forms import CsvImportForm, DeclineForm, DirectoryFilterForm, InviteForm, ProfileForm
 from directory.models import Member, Organisation, ServiceArea
 from directory.privacy import contact_rows, policy_for
+from portal import fragments
 from portal.permissions import member_required, permission_required
 
 
@@ -134,7 +136,40 @@ def _redesign_work(related_manager) -> list:
 
 
 def _cards(members, policy) -> list[dict]:
-    return [{"member": m, "contacts": contact_rows(policy, m)} for m in members]
+    """What each member card shows, worked out here once rather than by template lookups per card."""
+    url_of_sentinel = reverse("directory:member", kwargs={"pk": 987654321})  # reversed once per page, not per card
+    cards = []
+    for m in members:
+        specialties = [a.name for a in m.specialties.all()]
+        interests = [a.name for a in m.interests.all()]
+        cards.append({
+            "member": m,
+            "url": url_of_sentinel.replace("987654321", str(m.pk)),
+            "name": m.display_name,
+            "role": m.job_title or m.get_job_role_display(),
+            "organisations": ", ".join(o.name for o in m.organisations.all()),
+            "specialties": ", ".join(specialties),
+            "interests": ", ".join(interests),
+            "contacts": contact_rows(policy, m),
+        })
+    return cards
+
+
+FILTER_FRAGMENTS = fragments.family("directory-filters")
+
+
+def _filters_html(request, form: DirectoryFilterForm) -> str:
+    """The filter form, rendered; cached for every member alike while no organisation or service area changes.
+
+    Its choices are organisations, localities and service areas, none of them private.  A name search
+    (free text) or a form with errors is rendered each time.
+    """
+    def render_form() -> str:
+        return render_to_string("directory/includes/filters.html", {"form": form})
+
+    if form.is_bound and (not form.is_valid() or form.cleaned_data.get("q")):
+        return render_form()
+    return fragments.cached_html(FILTER_FRAGMENTS, sorted((k, v) for k, v in request.GET.items() if k in form.fields), render_form)
 
 
 @member_required
@@ -157,6 +192,7 @@ def directory_list(request):
     }
     if request.GET.get("partial") == "1":
         return render(request, "directory/includes/results.html", context)
+    context["filters"] = _filters_html(request, form)
     return render(request, "directory/list.html", context)
 
 

@@ -11,7 +11,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +19,7 @@ from directory.areas.services import sync_declared_watches
 from directory.errors import AlreadyDecided, DirectoryError, ImportRejected, InvitationInvalid, PhotoRejected  # noqa: F401 (re-exported)
 from directory.models import AllowedDomain, Invitation, Member, Organisation, ServiceArea, Visibility
 from portal import audit
+from portal.delivery import email_after_commit
 from portal.roles import Role, grant_role, revoke_role
 
 logger = logging.getLogger(__name__)
@@ -37,9 +37,10 @@ def domain_is_allowed(email: str) -> bool:
     return AllowedDomain.objects.filter(domain=domain).exists()
 
 
-def _send(subject: str, template: str, context: dict, to: str) -> None:
+def _send(subject: str, template: str, context: dict, to: str, key: str) -> None:
+    """Queue one e-mail for after commit, sent once under ``key`` however often the task runs (portal/delivery.py)."""
     body = render_to_string(template, {**context, "base_url": settings.PORTAL_BASE_URL})
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+    email_after_commit([(subject, body, to, key)])
 
 
 @transaction.atomic
@@ -81,14 +82,17 @@ def register_member(
 
 def _notify_administrators_of_pending(member: Member) -> None:
     admins = list(
-        User.objects.filter(groups__name=str(Role.NETWORK_ADMIN), is_active=True).values_list("email", flat=True)
+        User.objects.filter(groups__name=str(Role.NETWORK_ADMIN), is_active=True).exclude(email="").values_list("pk", "email")
     )
     if not admins:
         return
     body = render_to_string(
         "directory/email/pending_member.txt", {"member": member, "base_url": settings.PORTAL_BASE_URL}
     )
-    transaction.on_commit(lambda: send_mail("New member waiting for approval", body, None, admins))
+    email_after_commit(
+        ("New member waiting for approval", body, email, f"directory.member.pending:{member.pk}:{admin_pk}")
+        for admin_pk, email in admins
+    )
 
 
 @transaction.atomic
@@ -105,7 +109,8 @@ def approve_member(member: Member, *, by) -> Member:
     member.save(update_fields=["status", "decided_at", "decided_by"])
     grant_role(member.user, Role.MEMBER, by=by)
     audit.record(by, "directory.member.approved", member)
-    _send("Your PbC Network membership is approved", "directory/email/approved.txt", {"member": member}, member.user.email)
+    _send("Your PbC Network membership is approved", "directory/email/approved.txt", {"member": member}, member.user.email,
+          f"directory.member.approved:{member.pk}:{member.decided_at.timestamp()}")
     logger.info("directory.member.approved member=%s by=%s", member.pk, getattr(by, "pk", None))
     return member
 
@@ -127,6 +132,7 @@ def decline_member(member: Member, *, by, reason: str = "") -> Member:
         "directory/email/declined.txt",
         {"member": member, "reason": reason},
         member.user.email,
+        f"directory.member.declined:{member.pk}:{member.decided_at.timestamp()}",
     )
     return member
 
@@ -144,6 +150,7 @@ def invite_member(email: str, *, by, organisation: Organisation | None = None) -
         "directory/email/invitation.txt",
         {"invitation": invitation, "inviter": by},
         email,
+        f"directory.invitation:{invitation.pk}",
     )
     return invitation
 

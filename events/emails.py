@@ -1,12 +1,21 @@
-"""The e-mails bookings send. Each is called after the transaction commits, with primary keys, and reads fresh rows."""
+"""The e-mails bookings send, each one ``(subject, body, to, key, attachments)`` sent once per key.
+
+A booking queues ``events.tasks.send_booking_email`` after it commits; the
+task reads the fresh booking, writes the e-mail here and sends it through
+``portal.tasks.send_emails`` (``send_once``), so a retried or re-run task
+never sends a booking e-mail twice.  Writing it in the task rather than in
+the booking keeps the event lock short: the calendar file reads the event's
+sessions, and every booking waits on that lock.
+"""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from events.ics import calendar_for_event
 from events.models import Booking
+
+Email = tuple[str, str, str, str, list[tuple[str, str, str]]]
 
 
 def _network() -> str:
@@ -33,25 +42,29 @@ def _event_url(event) -> str:
     return event.full_url or (getattr(settings, "PORTAL_BASE_URL", "") + (event.url or ""))
 
 
+def _email(booking: Booking, subject: str, text: str, key: str, with_calendar: bool) -> Email:
+    attachments = []
+    if with_calendar:
+        attachments.append((f"event-{booking.event_id}.ics", calendar_for_event(booking.event).decode(), "text/calendar"))
+    return (f"[{_network()}] {subject}", text, booking.member.user.email, key, attachments)
+
+
 def _load(pk: int) -> Booking | None:
     return Booking.objects.select_related("event", "member__user").filter(pk=pk).first()
 
 
-def _send(booking: Booking, subject: str, text: str, with_calendar: bool) -> None:
-    message = EmailMessage(
-        subject=f"[{_network()}] {subject}",
-        body=text,
-        to=[booking.member.user.email],
-    )
-    if with_calendar:
-        message.attach(f"event-{booking.event_id}.ics", calendar_for_event(booking.event), "text/calendar")
-    message.send()
-
-
-def send_booking_confirmation(booking_pk: int) -> None:
+def booking_email(kind: str, booking_pk: int) -> Email | None:
+    """The ``kind`` e-mail (``confirmation``, ``promotion``) for a booking, or None when it no longer applies."""
     booking = _load(booking_pk)
-    if booking is None or not booking.is_active:
-        return
+    if kind == "confirmation" and booking is not None and booking.is_active:
+        return booking_confirmation(booking)
+    if kind == "promotion" and booking is not None and booking.holds_place:
+        return promotion(booking)
+    return None
+
+
+def booking_confirmation(booking: Booking) -> Email:
+    """A confirmed place (with the calendar file), or a place on the waiting list."""
     event = booking.event
     name = booking.member.user.first_name or "there"
     if booking.status == Booking.Status.WAITLISTED:
@@ -61,8 +74,7 @@ def send_booking_confirmation(booking_pk: int) -> None:
             "If a place comes free it will be given to the next person on the list and we will e-mail you straight away.\n\n"
             f"When: {_when(event)}\nWhere: {_where(event)}\n\nEvent details: {_event_url(event)}\n"
         )
-        _send(booking, subject, text, with_calendar=False)
-        return
+        return _email(booking, subject, text, f"events.booking.waitlisted:{booking.pk}", with_calendar=False)
     subject = f"Your place is booked: {event.title}"
     text = (
         f"Hello {name},\n\nYour place at {event.title} is confirmed.\n\n"
@@ -70,13 +82,11 @@ def send_booking_confirmation(booking_pk: int) -> None:
         "The attached calendar file adds it to your calendar.\n"
         f"If you can no longer come, please cancel from the event page so someone else can have your place: {_event_url(event)}\n"
     )
-    _send(booking, subject, text, with_calendar=True)
+    return _email(booking, subject, text, f"events.booking.confirmed:{booking.pk}", with_calendar=True)
 
 
-def send_promotion(booking_pk: int) -> None:
-    booking = _load(booking_pk)
-    if booking is None or not booking.holds_place:
-        return
+def promotion(booking: Booking) -> Email:
+    """A place came free and the waiting booking now holds it: one e-mail per promotion."""
     event = booking.event
     text = (
         f"Hello {booking.member.user.first_name or 'there'},\n\nA place has come free at {event.title} and it is now yours.\n\n"
@@ -84,22 +94,20 @@ def send_promotion(booking_pk: int) -> None:
         "The attached calendar file adds it to your calendar.\n"
         f"If you cannot come, please cancel from the event page: {_event_url(event)}\n"
     )
-    _send(booking, f"A place has come free: {event.title}", text, with_calendar=True)
+    key = f"events.booking.promoted:{booking.pk}:{booking.confirmed_at.timestamp()}"
+    return _email(booking, f"A place has come free: {event.title}", text, key, with_calendar=True)
 
 
-def send_reminder(booking_pk: int) -> None:
-    booking = _load(booking_pk)
-    if booking is None or booking.status != Booking.Status.CONFIRMED:
-        return
+def reminder(booking: Booking) -> Email:
     event = booking.event
     text = (
         f"Hello {booking.member.user.first_name or 'there'},\n\nA reminder that you have a place at {event.title}.\n\n"
         f"When: {_when(event)}\nWhere: {_where(event)}\n\n"
         f"If you can no longer come, please cancel so someone on the waiting list can go: {_event_url(event)}\n"
     )
-    _send(booking, f"Reminder: {event.title}", text, with_calendar=True)
+    return _email(booking, f"Reminder: {event.title}", text, f"events.booking.reminder:{booking.pk}", with_calendar=True)
 
 
-def send_to_attendees(booking_pks: list[int], subject: str, body: str, sender_pk: int | None) -> None:
-    for booking in Booking.objects.filter(pk__in=booking_pks).select_related("event", "member__user"):
-        _send(booking, subject, body, with_calendar=False)
+def to_attendees(bookings: list[Booking], subject: str, body: str, message_id: str) -> list[Email]:
+    """One administrator's message to each booking; ``message_id`` is new for each message sent."""
+    return [_email(b, subject, body, f"events.attendees:{message_id}:{b.pk}", with_calendar=False) for b in bookings]

@@ -10,6 +10,7 @@ stand behind the lock.  E-mail is sent, and search updated, only after commit.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import timezone
 from directory.models import Member, Organisation
 from events.models import Booking, BookingAction, EventPage
 from portal import audit
+from portal.delivery import email_after_commit
 
 # How long a booking waits for another booking on the same event (milliseconds).
 LOCK_TIMEOUT_MS = getattr(settings, "EVENTS_LOCK_TIMEOUT_MS", 10_000)
@@ -153,8 +155,11 @@ def _first_free_place(event: EventPage, tally: dict) -> int | None:
     return _free_place(event)
 
 
-def _after_commit(func, *args) -> None:
-    transaction.on_commit(lambda: func(*args))
+def _email_after_commit(kind: str, booking_pk: int) -> None:
+    """Queue a booking's e-mail once the transaction commits; the task writes it from the fresh row (events/emails.py)."""
+    from events.tasks import send_booking_email
+
+    transaction.on_commit(lambda: send_booking_email.enqueue(kind, booking_pk))
 
 
 def _promote(event: EventPage, actor=None) -> list[Booking]:
@@ -173,10 +178,8 @@ def _promote(event: EventPage, actor=None) -> list[Booking]:
         booking.save(update_fields=["status", "place", "position", "confirmed_at"])
         _log(booking, "events.booking.promoted", actor)
         promoted.append(booking)
-    from events import emails
-
     for booking in promoted:
-        _after_commit(emails.send_promotion, booking.pk)
+        _email_after_commit("promotion", booking.pk)
     return promoted
 
 
@@ -226,9 +229,7 @@ def _book(event_pk: int, member: Member, *, actor, on_behalf: bool) -> Booking:
         confirmed_at=now if place else None,
     )
     _log(booking, "events.booking.booked_on_behalf" if on_behalf else "events.booking.created", actor)
-    from events import emails
-
-    _after_commit(emails.send_booking_confirmation, booking.pk)
+    _email_after_commit("confirmation", booking.pk)
     return booking
 
 
@@ -325,10 +326,14 @@ def send_event_reminders(days_before: int = 2, *, now: datetime | None = None) -
     """E-mail everyone with a confirmed place at events starting within ``days_before`` days; each person once.
 
     Each booking is claimed with a conditional update and its e-mail sent in
-    the same transaction: two runs at the same time never send the same
-    reminder twice, and when the mail server refuses one the claim rolls back,
-    the error stops the run, and the retried task sends it.
+    the same transaction, once under its key (``send_once``): two runs at the
+    same time never send the same reminder twice, and when the mail server
+    refuses one the claim rolls back, the error stops the run, and the retried
+    task sends it.
     """
+    from django.core.mail import EmailMessage
+
+    from portal.delivery import send_once
     from events import emails
 
     now = now or timezone.now()
@@ -344,8 +349,12 @@ def send_event_reminders(days_before: int = 2, *, now: datetime | None = None) -
         with transaction.atomic():
             claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
             if claimed:
-                emails.send_reminder(pk)
-                sent += 1
+                booking = Booking.objects.select_related("event", "member__user").get(pk=pk)
+                subject, body, to, key, attachments = emails.reminder(booking)
+                message = EmailMessage(subject, body, to=[to])
+                for attachment in attachments:
+                    message.attach(*attachment)
+                sent += send_once(key, message)
     return sent
 
 
@@ -355,9 +364,9 @@ def email_attendees(event: EventPage, subject: str, body: str, *, by, include_wa
     from events import emails
 
     statuses = list(Booking.PLACE_STATUSES) + ([Booking.Status.WAITLISTED] if include_waiting_list else [])
-    pks = list(Booking.objects.filter(event=event, status__in=statuses).values_list("pk", flat=True))
-    _after_commit(emails.send_to_attendees, pks, subject, body, getattr(by, "pk", None))
-    return len(pks)
+    bookings = list(Booking.objects.filter(event=event, status__in=statuses).select_related("event", "member__user"))
+    email_after_commit(emails.to_attendees(bookings, subject, body, uuid.uuid4().hex))
+    return len(bookings)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ commit can repeat an e-mail; nothing is lost.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -35,13 +35,17 @@ def send_once(key: str, message: EmailMessage) -> bool:
     return created
 
 
-def email_after_commit(messages: Iterable[tuple[str, str, str, str]]) -> None:
+def email_after_commit(messages: Iterable[Sequence]) -> None:
     """Hand ``(subject, body, to, key)`` e-mails to background work once the current transaction commits.
+
+    An e-mail may carry a fifth item, its text attachments as ``(filename,
+    content, mimetype)`` triples.  The key names the purpose, the object and
+    the recipient (``"events.booking.confirmed:42"``): one e-mail per key, ever.
 
     The task (``portal.tasks.send_emails``) carries the e-mails themselves, so
     a retry after a failure has them all and sends only the ones not yet sent.
     """
-    payload = [list(message) for message in messages]
+    payload = [[*message[:4], [list(a) for a in message[4]]] if len(message) > 4 else list(message) for message in messages]
     if payload:
         from portal.tasks import send_emails
 

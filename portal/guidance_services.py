@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii  # noqa: F401 - binascii.Error is a ValueError
 import datetime as dt
+import hashlib
 import urllib.error
 import urllib.request
 from collections import defaultdict
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -330,14 +331,21 @@ def check_links(timeout: float = 10.0) -> list[Link]:
         if broken and not was_broken:
             newly_broken.append(locked)
     if newly_broken:
-        recipients = _group_emails(Role.NETWORK_ADMIN)
+        recipients = (
+            get_user_model().objects.filter(groups__name=str(Role.NETWORK_ADMIN), is_active=True)
+            .exclude(email="").order_by("email").values_list("pk", "email").distinct()
+        )
         if recipients:
             body = render_to_string(
                 "portal/email/broken_links.txt",
                 {"links": newly_broken, "admin_url": _absolute("/admin/snippets/portal/link/")},
             )
             subject = f"{len(newly_broken)} broken link{'s' if len(newly_broken) != 1 else ''} in the links library"
-            send_mail(subject, body, None, recipients)
+            # One alert per link set and check: the key names each link and the check that found it
+            # broken, so a retried send goes once, and a link that mends and breaks again is reported again.
+            found = ",".join(f"{link.pk}@{link.last_checked_at.timestamp()}" for link in newly_broken)
+            run = hashlib.sha256(found.encode()).hexdigest()[:32]
+            email_after_commit((subject, body, email, f"guidance.links.broken:{run}:u{pk}") for pk, email in recipients)
     return newly_broken
 
 

@@ -6,16 +6,21 @@ from django_tasks import task
 
 
 @task()
-def send_emails(messages: list[list[str]]) -> int:
+def send_emails(messages: list[list]) -> int:
     """Send ``[subject, body, to, key]`` e-mails written by a service; returns how many went now.
 
-    Each one is sent once per key (``send_once``), so a retry after a failure
-    or a crash sends only those that had not gone.
+    A fifth item, when present, lists text attachments as ``[filename, content,
+    mimetype]`` (a booking's calendar file).  Each e-mail is sent once per key
+    (``send_once``), so a retry after a failure or a crash sends only those
+    that had not gone.
     """
     from portal.delivery import send_once
 
     connection = get_connection()
-    return sum(
-        send_once(key, EmailMessage(subject, body, to=[to], connection=connection))
-        for subject, body, to, key in messages
-    )
+    sent = 0
+    for subject, body, to, key, *rest in messages:
+        message = EmailMessage(subject, body, to=[to], connection=connection)
+        for filename, content, mimetype in (rest[0] if rest else []):
+            message.attach(filename, content, mimetype)
+        sent += send_once(key, message)
+    return sent

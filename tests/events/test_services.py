@@ -227,6 +227,33 @@ def test_cancelling_confirmed_place_promotes_first_on_waiting_list(make_event, p
     assert mailoutbox[0].attachments
 
 
+def test_promoted_member_gets_exactly_one_email_when_the_task_runs_again(make_event, practice_members, run_on_commit, mailoutbox):
+    from events.tasks import send_booking_email
+    from portal.models import SentEmail
+
+    event = make_event(capacity=1)
+    a, b = practice_members(2)
+    booking_a = services.book_place(event, a)
+    booking_b = services.book_place(event, b)
+    run_on_commit(services.cancel_booking, booking_a, by=a.user)
+    mailoutbox.clear()
+
+    rerun = send_booking_email.enqueue("promotion", booking_b.pk)  # a retry, or a worker that died after sending
+
+    assert rerun.return_value == 0
+    assert mailoutbox == []
+    assert SentEmail.objects.filter(key__startswith=f"events.booking.promoted:{booking_b.pk}:").count() == 1
+
+
+def test_booking_confirmation_sent_again_by_a_retried_task_goes_once(make_event, member, run_on_commit, mailoutbox):
+    from events.tasks import send_booking_email
+
+    booking = run_on_commit(services.book_place, make_event(capacity=5), member)
+
+    assert send_booking_email.enqueue("confirmation", booking.pk).return_value == 0
+    assert len(mailoutbox) == 1
+
+
 def test_cancelling_waitlisted_booking_promotes_nobody(make_event, practice_members):
     event = make_event(capacity=1)
     a, b, c = practice_members(3)

@@ -7,9 +7,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
-from portal.guidance_services import check_links
-from portal.models import Link
+from portal import guidance_services
+from portal.models import Link, SentEmail
+from portal.tasks import send_emails
+
+
+def check_links(**options):
+    """Check the links, running the after-commit work (the alert's e-mail task) as a real commit would."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return guidance_services.check_links(**options)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -121,7 +129,8 @@ def test_broken_links_are_marked_on_the_links_page(local_site, guidance_index, n
 def test_check_links_command(local_site, network_admin, capsys):
     _link(f"{local_site}/gone")
 
-    call_command("check_links", "--timeout", "5")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("check_links", "--timeout", "5")
 
     assert "1 newly broken link" in capsys.readouterr().out
 
@@ -131,7 +140,40 @@ def test_background_task_checks_links(local_site, network_admin):
 
     _link(f"{local_site}/gone")
 
-    result = check_links_task.enqueue()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = check_links_task.enqueue()
 
     assert result.return_value == 1
     assert len(mail.outbox) == 1
+
+
+def test_broken_links_alert_sent_again_by_a_retried_task_goes_once(local_site, network_admin):
+    from django_tasks.signals import task_enqueued
+
+    queued = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.task.name == "send_emails":
+            queued.append(task_result.args)
+
+    task_enqueued.connect(record)
+    try:
+        _link(f"{local_site}/gone")
+        check_links(timeout=5)
+    finally:
+        task_enqueued.disconnect(record)
+
+    (messages,) = queued[0]
+    assert send_emails.call(messages) == 0  # the retry finds the alert's key and sends nothing
+    assert len(mail.outbox) == 1
+    assert SentEmail.objects.filter(key__startswith="guidance.links.broken:").count() == 1
+
+
+def test_link_that_mends_and_breaks_again_is_reported_again(local_site, network_admin):
+    link = _link(f"{local_site}/gone")
+    check_links(timeout=5)
+    Link.objects.filter(pk=link.pk).update(is_broken=False)  # mended in between
+
+    check_links(timeout=5)
+
+    assert len(mail.outbox) == 2

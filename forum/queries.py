@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
+from portal.fragments import cached_value
 from portal.permissions import is_member
 
 REPLIES_PER_PAGE = 25
@@ -67,6 +69,34 @@ def replies_for_page(thread: Thread) -> QuerySet[Reply]:
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("pk")
     )
+
+
+def reply_rows(thread: Thread) -> QuerySet[Reply]:
+    """A thread's replies with only the columns their buttons read (who wrote it, whether it is hidden)."""
+    return Reply.objects.filter(thread=thread).only("pk", "thread_id", "author_id", "is_hidden").order_by("pk")
+
+
+def rendered_replies(thread: Thread, rows: list[Reply]) -> list[tuple[Reply, SafeString | None]]:
+    """Each reply of a page with its content as every reader sees it, rendered once per change to the thread.
+
+    The content (author, badges, date, quote, body, attachments) is the same for
+    every viewer, moderators included: a hidden reply reads "hidden by a
+    moderator" for everyone.  The buttons, which do differ, are rendered per
+    request from ``rows``.  ``forum.signals`` forgets a thread's copies whenever
+    one of its replies, attachments or the thread itself changes, and every
+    thread's when a member's name or status changes.
+    """
+    from forum.signals import ALL_REPLIES, thread_replies
+
+    pks = tuple(row.pk for row in rows)
+
+    def render() -> tuple[dict[int, str], None]:
+        replies = replies_for_page(thread).filter(pk__in=pks)
+        return {reply.pk: render_to_string("forum/includes/reply_content.html", {"reply": reply, "thread": thread})
+                for reply in replies}, None
+
+    rendered = cached_value((ALL_REPLIES, thread_replies(thread.pk)), ("thread-replies", thread.pk, pks), render) if pks else {}
+    return [(row, mark_safe(rendered[row.pk]) if row.pk in rendered else None) for row in rows]
 
 
 def last_event_id(*, thread: Thread | None = None, board: Board | None = None) -> int:

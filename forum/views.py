@@ -139,13 +139,15 @@ def thread(request, pk):
         .prefetch_related("service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .get(pk=thread.pk)
     )
-    paginator = Paginator(queries.replies_for_page(thread), queries.REPLIES_PER_PAGE)
+    # Only what the buttons need is read per reply; the replies themselves come rendered from the cache.
+    paginator = Paginator(queries.reply_rows(thread), queries.REPLIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     member = request.user.member if hasattr(request.user, "member") else None
     may_moderate = queries.may_moderate(request.user)
     return render(request, "forum/thread.html", {
         "thread": thread,
         "page_obj": page,
+        "replies": queries.rendered_replies(thread, list(page.object_list)),
         "is_last_page": not page.has_next(),
         "may_moderate": may_moderate,
         "may_accept": member is not None and (member.pk == thread.author_id or may_moderate),

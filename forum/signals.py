@@ -1,0 +1,57 @@
+"""Receivers that forget a thread's cached replies whenever something they show may have changed.
+
+A thread page's replies (their author, badges, date, quote, body and attachments;
+not the buttons, which depend on who is looking) are rendered once and kept in
+the shared cache (``forum.queries.rendered_replies``).  Each thread has its own
+generation, moved on when one of its replies or attachments, or the thread
+itself (the accepted answer), is saved or deleted; one generation for all
+threads is moved on when a member's name or status changes (authors' names, and
+"Former member" after erasure).
+"""
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from portal import fragments
+
+ALL_REPLIES = fragments.family("forum.replies")
+
+
+def thread_replies(thread_id: int) -> str:
+    return f"forum.thread.{thread_id}.replies"
+
+
+@receiver(post_save, sender="forum.Reply", dispatch_uid="forum.replies.reply_saved")
+@receiver(post_delete, sender="forum.Reply", dispatch_uid="forum.replies.reply_deleted")
+def forget_replies_after_reply_change(sender, instance, **kwargs) -> None:
+    fragments.forget(thread_replies(instance.thread_id))
+
+
+@receiver(post_save, sender="forum.Thread", dispatch_uid="forum.replies.thread_saved")
+@receiver(post_delete, sender="forum.Thread", dispatch_uid="forum.replies.thread_deleted")
+def forget_replies_after_thread_change(sender, instance, **kwargs) -> None:
+    fragments.forget(thread_replies(instance.pk))
+
+
+@receiver(post_save, sender="forum.Attachment", dispatch_uid="forum.replies.attachment_saved")
+@receiver(post_delete, sender="forum.Attachment", dispatch_uid="forum.replies.attachment_deleted")
+def forget_replies_after_attachment_change(sender, instance, **kwargs) -> None:
+    if instance.reply_id is None:
+        return
+    from forum.models import Reply
+
+    thread_id = Reply.objects.filter(pk=instance.reply_id).values_list("thread_id", flat=True).first()
+    if thread_id is not None:
+        fragments.forget(thread_replies(thread_id))
+
+
+@receiver(post_save, sender="directory.Member", dispatch_uid="forum.replies.member_saved")
+@receiver(post_delete, sender="directory.Member", dispatch_uid="forum.replies.member_deleted")
+def forget_replies_after_member_change(sender, **kwargs) -> None:
+    fragments.forget(ALL_REPLIES)
+
+
+@receiver(post_save, sender="portal.User", dispatch_uid="forum.replies.user_saved")
+def forget_replies_after_name_change(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return  # signing in, or a new password: no name shown on a thread changed
+    fragments.forget(ALL_REPLIES)

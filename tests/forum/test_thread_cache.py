@@ -1,0 +1,103 @@
+"""A thread's replies are rendered once per change and kept in the cache; the buttons stay per viewer."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from forum import services
+from forum.models import Reply
+
+pytestmark = pytest.mark.django_db
+
+
+def _quietly_rewrite(reply, html: str) -> None:
+    """A change no signal reports, so only a cached reply can still show the old text."""
+    Reply.objects.filter(pk=reply.pk).update(body_html=html)
+
+
+def test_replies_come_from_the_cache_until_the_thread_changes(client_for, member, other_org_member, thread):
+    reply = services.post_reply(other_org_member, thread, body="First answer")
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+    _quietly_rewrite(reply, "<p>Rewritten without telling anyone</p>")
+
+    assert "First answer" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_new_reply_shows_on_the_next_request(client_for, member, other_org_member, thread):
+    services.post_reply(other_org_member, thread, body="First answer")
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+
+    services.post_reply(other_org_member, thread, body="Second answer")
+
+    assert "Second answer" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_an_edited_reply_shows_on_the_next_request(client_for, member, other_org_member, thread):
+    reply = services.post_reply(other_org_member, thread, body="First answer")
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+
+    services.edit_post(other_org_member, reply, body="Corrected answer")
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Corrected answer" in page and "First answer" not in page
+
+
+def test_a_hidden_reply_is_hidden_on_the_next_request(client_for, member, moderator, other_org_member, thread):
+    reply = services.post_reply(other_org_member, thread, body="Rude words")
+    client = client_for(member)
+    assert "Rude words" in client.get(thread.get_absolute_url()).content.decode()
+
+    services.hide_post(moderator, reply)
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Rude words" not in page and "hidden by a moderator" in page
+
+
+def test_an_accepted_answer_is_marked_on_the_next_request(client_for, member, other_org_member, thread):
+    reply = services.post_reply(other_org_member, thread, body="First answer")
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+
+    services.accept_answer(member, reply)
+
+    assert "Accepted answer" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_renamed_author_shows_on_the_next_request(client_for, member, other_org_member, thread):
+    services.post_reply(other_org_member, thread, body="First answer")
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+    user = other_org_member.user
+
+    user.first_name = "Olivia"
+    user.save()
+
+    assert "Olivia Grant" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_member_never_gets_the_moderators_buttons_from_a_cached_page(client_for, member, moderator, other_org_member, thread):
+    services.post_reply(other_org_member, thread, body="First answer")
+    assert "Hide<span" in client_for(moderator).get(thread.get_absolute_url()).content.decode()
+
+    page = client_for(member).get(thread.get_absolute_url()).content.decode()
+
+    assert "First answer" in page
+    assert "Hide<span" not in page
+
+
+def test_only_the_author_gets_the_edit_link_on_a_cached_reply(client_for, member, other_org_member, thread):
+    reply = services.post_reply(other_org_member, thread, body="First answer")
+    edit_url = reverse("forum:edit_reply", args=[reply.pk])
+    assert edit_url in client_for(other_org_member).get(thread.get_absolute_url()).content.decode()
+
+    assert edit_url not in client_for(member).get(thread.get_absolute_url()).content.decode()
+
+
+def test_thread_page_still_answers_with_redis_down(client_for, member, other_org_member, thread, settings):
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    services.post_reply(other_org_member, thread, body="First answer")
+
+    assert "First answer" in client_for(member).get(thread.get_absolute_url()).content.decode()

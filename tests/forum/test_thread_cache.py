@@ -101,3 +101,14 @@ def test_thread_page_still_answers_with_redis_down(client_for, member, other_org
     services.post_reply(other_org_member, thread, body="First answer")
 
     assert "First answer" in client_for(member).get(thread.get_absolute_url()).content.decode()
+
+
+def test_the_thread_author_may_tag_it_with_work_named_with_its_organisation(client_for, member, thread, region, service_areas):
+    from redesign.models import MatrixEntry
+
+    entry = MatrixEntry.objects.create(organisation=region["cluster"], service_area=service_areas["Dermatology"],
+                                       title="Community dermatology service")
+
+    page = client_for(member).get(thread.get_absolute_url()).content.decode()
+
+    assert f'<option value="{entry.pk}">Community dermatology service ({region["cluster"].name})</option>' in page

@@ -50,3 +50,38 @@ SQL_ISH = [
     "1 UNION SELECT password FROM portal_user",
     "%' AND 1=0 UNION SELECT NULL--",
 ]
+
+
+def hanging_pdf(pages: int = 50, operators: int = 350_000) -> bytes:
+    """A valid PDF of about 10 KB whose text extraction keeps pypdf busy for minutes.
+
+    Every one of its pages shows the same Flate-compressed content stream: 350,000
+    ``(a) Tj 1 0 Td`` text operators, about 5 MB once inflated, squeezed to a few
+    kilobytes.  Nothing in it is malformed and each stream stays under pypdf's own
+    limit (2,000,000 tokens a stream, pypdf 7.1), so no size, type or parser
+    check refuses it; pypdf reads and places every operator again on every page
+    (200,000 operators take about 5 s of CPU here), so reading the whole file
+    would hold a worker for several minutes.
+    """
+    import zlib
+
+    stream = zlib.compress(b"BT /F1 9 Tf 1 0 0 1 72 720 Tm\n" + b"(a) Tj 1 0 Td\n" * operators + b"ET\n", 9)
+    first_page = 5
+    page_refs = b" ".join(b"%d 0 R" % (first_page + n) for n in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (page_refs, pages),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 3 0 R >>"] * pages,
+    ]
+    pdf = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)

@@ -303,3 +303,53 @@ def test_hostile_upload_gets_a_clear_message_and_leaves_no_row_or_file(kind, clu
     assert any(len(m) > 30 for m in messages), messages  # a sentence that says what to do, not a code
     assert (EntryDocument.objects.count(), get_document_model().objects.count()) == rows_before
     assert files_in(settings.MEDIA_ROOT) == files_before
+
+
+# --- a PDF that hangs the parser ------------------------------------------------------------------
+# It is a valid PDF, so the upload check accepts it and the document is stored whole; reading its text for
+# search happens afterwards in a child process with a time limit (search/extraction.py), which stops it and
+# records why. The portal documents this: the document stays listed, its text is "Text could not be extracted".
+
+
+def _upload_to_entry(client, user, region, service_areas, upload):
+    from redesign.services import create_entry
+
+    entry = create_entry(actor=user, organisation=region["cluster"], service_area=service_areas["Dermatology"], title="Dermatology")
+    return client.post(reverse("redesign:entry_attach", args=[entry.pk]), {"title": "Business case", "file": upload}, follow=True)
+
+
+def _upload_template_version(client, user, region, service_areas, upload):
+    from redesign.services import create_template
+    from tests.security.world import docx_upload
+
+    template = create_template(actor=user, title="Business case template", kind="business_case", upload=docx_upload())
+    return client.post(reverse("redesign:template_add_version", args=[template.pk]), {"file": upload}, follow=True)
+
+
+PDF_UPLOAD_ROUTES = {"matrix entry attachment": _upload_to_entry, "template library version": _upload_template_version}
+
+
+@pytest.mark.parametrize("route", list(PDF_UPLOAD_ROUTES))
+def test_pdf_that_hangs_the_parser_is_kept_whole_and_its_reading_is_stopped_by_the_time_limit(
+        route, cluster_lead, region, service_areas, client_for, monkeypatch, django_capture_on_commit_callbacks):
+    from wagtail.documents import get_document_model
+
+    from search import extraction
+    from search.models import DocumentText
+    from tests.security.payloads import hanging_pdf
+
+    monkeypatch.setattr(extraction, "TIMEOUT_SECONDS", 5)  # the child's limit: 30 s in the portal; this file needs minutes
+    data = hanging_pdf()
+    documents_before = set(get_document_model().objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):  # extraction runs after the upload commits
+        response = PDF_UPLOAD_ROUTES[route](client_for(cluster_lead), cluster_lead.user, region, service_areas,
+                                            SimpleUploadedFile("business-case.pdf", data, content_type="application/pdf"))
+
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    [document] = get_document_model().objects.exclude(pk__in=documents_before).filter(file__endswith=".pdf")
+    with document.file.open("rb") as stored:
+        assert stored.read() == data
+    text = DocumentText.objects.get(document=document)
+    assert text.status == DocumentText.Status.FAILED and text.text == ""
+    assert text.reason == "Text could not be extracted: reading the file took longer than 5 seconds."

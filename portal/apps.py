@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class PortalConfig(AppConfig):
+    default = True  # this module also holds UsersAppConfig
     name = "portal"
     verbose_name = "Portal"
 
@@ -13,3 +15,9 @@ class PortalConfig(AppConfig):
         audit.connect_receivers()
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+
+
+class UsersAppConfig(WagtailUsersAppConfig):
+    """``wagtail.users`` with the portal's user editor (portal/users_admin.py), in INSTALLED_APPS in its place."""
+
+    user_viewset = "portal.users_admin.UserViewSet"

@@ -72,6 +72,9 @@ ROLES: dict[Role, RoleSpec] = {
             "directory.change_alloweddomain",
             "directory.delete_alloweddomain",
             "directory.view_alloweddomain",
+            # Wagtail's user editor (/admin/users/): roles and active status; never superuser or passwords (portal/users_admin.py)
+            "portal.view_user",
+            "portal.change_user",
             "directory.view_member",
             "directory.change_member",
             "directory.approve_member",

@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.apps.UsersAppConfig",  # wagtail.users with a safer user editor (portal/users_admin.py)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -182,7 +182,7 @@ EXPECTED: dict[str, str] = {
     "admin [documents]":                                          "login  login  login  login  login  200    200",
     "admin [images]":                                             "login  login  login  login  login  200    200",
     "admin [links library snippets]":                             "login  login  login  login  login  200    200",
-    "admin [users]":                                              "login  login  login  login  login  302    302",
+    "admin [users]":                                              "login  login  login  login  login  200    302",
     "admin [search]":                                             "login  login  login  login  login  200    200",
 }
 # fmt: on

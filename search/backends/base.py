@@ -68,10 +68,15 @@ class SearchResults:
     suggestion: str | None = None
     backend: str = ""
     degraded: bool = False  # answered by the fallback backend
+    #: True when ``total`` and the facet counts are estimates ("about 83,000 results"): see the database backend.
+    approximate: bool = False
+    #: How many results can be paged through, when fewer than ``total`` were ranked (None: all of them).
+    ranked: int | None = None
 
     @property
     def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        reachable = self.total if self.ranked is None else min(self.total, self.ranked)
+        return max(1, -(-reachable // self.page_size))
 
 
 Progress = Callable[[int, int | None], None]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -34,6 +36,19 @@ from search.registry import PUBLIC, SearchDocument
 
 BATCH = 500
 FACET_LIMIT = 20
+
+#: PostgreSQL, very common queries (see ``_PostgreSQL._scan_common``); each can be overridden in settings.
+SEARCH_DEFAULTS = {
+    "SEARCH_DB_COMMON_MATCHES": 3_000,  # estimated matches above which a query is "common"
+    "SEARCH_DB_SAMPLE_MATCHES": 1_000,  # matching rows the sample (for total, facets and candidates) aims at
+    "SEARCH_DB_MAX_SAMPLE_PERCENT": 10,  # ... reading at most this share of the table's pages
+    "SEARCH_DB_MIN_SAMPLE_MATCHES": 100,  # fewer in the sample: answer exactly instead
+    "SEARCH_DB_TITLE_CANDIDATES": 50,  # newest title matches ranked besides the sample's matches
+}
+
+
+def _setting(name: str) -> int:
+    return int(getattr(settings, name, SEARCH_DEFAULTS[name]))
 _ENGINE_WORD = re.compile(r"[a-z0-9]+")
 _VOCAB_WORD = re.compile(r"[a-z]{4,30}")
 
@@ -164,7 +179,8 @@ class DatabaseBackend(SearchBackend):
         self.delete_documents(stale)
         if connection.vendor == "postgresql":
             # Fresh statistics after a bulk load: without them the planner guesses a handful of
-            # matches for every query and picks plans that are slow when a word matches most rows.
+            # matches for every query and picks plans that are slow when a word matches most rows
+            # (and the common-query path, which trusts its estimate, is never taken).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE search_indexeddocument, search_indexedarea")
         return done
@@ -205,8 +221,10 @@ class DatabaseBackend(SearchBackend):
         match = engine.match_expression(clauses)
         where, params = engine.base_where(match, audiences, filters)
         with connection.cursor() as cursor:
-            groups, areas, results.hits = engine.scan(cursor, where, params, match, page, page_size)
-        results.total = sum(count for *_group, count in groups)
+            scanned = engine.scan(cursor, where, params, match, page, page_size)
+        groups, areas, results.hits = scanned.groups, scanned.areas, scanned.hits
+        results.total = scanned.total if scanned.total is not None else sum(count for *_group, count in groups)
+        results.approximate, results.ranked = scanned.approximate, scanned.ranked
         if results.total:
             results.facets = self._facets(groups, areas)
         if not results.total:
@@ -382,6 +400,26 @@ def _fetch_rows(cursor, sql: str, params: list) -> list[dict]:
     return rows
 
 
+@dataclass
+class _Scan:
+    """What one search read from the engine: facet groups, service-area counts and the page's hits."""
+
+    groups: list[tuple]
+    areas: list[tuple]
+    hits: list[SearchHit]
+    approximate: bool = False  # counts estimated from a sample (PostgreSQL, common queries)
+    ranked: int | None = None  # how many candidates were ranked, when not every match was
+    total: int | None = None  # the total, when it is not the sum of the groups (an estimate)
+
+
+def _about(count: float) -> int:
+    """An estimated count rounded to two significant figures (83,137 → 83,000), so it does not pretend to precision."""
+    if count < 100:
+        return max(1, round(count))
+    digits = len(str(int(count))) - 2
+    return int(round(count, -digits))
+
+
 class _SQLite:
     """FTS5: MATCH expression of quoted phrases; bm25 with the title weighted ten times the body."""
 
@@ -416,12 +454,12 @@ class _SQLite:
         cursor.execute(f"SELECT d.kind, d.organisation, d.year, COUNT(*) {where} GROUP BY d.kind, d.organisation, d.year", params)
         groups = cursor.fetchall()
         if not groups:
-            return [], [], []
+            return _Scan([], [], [])
         cursor.execute(
             f"SELECT a.name, COUNT(*) FROM search_indexedarea a WHERE a.document_id IN (SELECT d.id {where}) GROUP BY a.name",
             params,
         )
-        return groups, cursor.fetchall(), self.page(cursor, where, params, match, page, page_size)
+        return _Scan(groups, cursor.fetchall(), self.page(cursor, where, params, match, page, page_size))
 
     def page(self, cursor, where, params, match, page, page_size) -> list[SearchHit]:
         # bm25 is negative (lower is better): a recent document's score is multiplied up by at most 1.5.
@@ -475,18 +513,26 @@ class _PostgreSQL:
         return ("FROM search_indexeddocument d, to_tsquery('english', %s) query "
                 "WHERE d.search_vector @@ query" + sql, [match, *params])
 
+    #: Relevance: ts_rank (title weighs 1.0, body 0.4), times the document's boost, times up to 1.5 for recent work.
+    RANK = ("ts_rank(d.search_vector, query) * d.boost * "
+            "(1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0)))")
     #: Each match's id, facet fields and rank, computed once; every part of the answer reads this.
-    MATCHES = ("WITH m AS MATERIALIZED (SELECT d.id, d.kind, d.organisation, d.year, "
-               "ts_rank(d.search_vector, query) * d.boost * (1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0))) AS rank "
-               "{where}) ")
+    MATCHES = "WITH m AS MATERIALIZED (SELECT d.id, d.kind, d.organisation, d.year, " + RANK + " AS rank {where}) "
 
-    def scan(self, cursor, where, params, match, page, page_size) -> tuple[list[tuple], list[tuple], list[SearchHit]]:
-        """One statement runs the full-text match once and returns the page, the facet groups and the service areas.
+    def scan(self, cursor, where, params, match, page, page_size) -> _Scan:
+        """The page, the facet groups and the service areas: exactly for most queries, bounded for very common ones.
 
-        A common word can match most of the index; matching (and ranking) each
-        candidate once instead of once per part of the answer is what keeps the
-        time down.  Only the page's rows are then read in full and highlighted.
+        A query the planner expects to match more than ``settings.SEARCH_DB_COMMON_MATCHES``
+        documents (a word in most of the index, such as "practice") is answered by
+        :meth:`_scan_common`; if its sample finds too few matches to trust, or the query
+        is selective, every match is counted and ranked here, in one statement that
+        runs the full-text match once.  Only the page's rows are then read in full and highlighted.
         """
+        estimate = self._estimated_matches(cursor, where, params)
+        if estimate > _setting("SEARCH_DB_COMMON_MATCHES"):
+            scanned = self._scan_common(cursor, where, params, match, page, page_size, estimate)
+            if scanned is not None:
+                return scanned
         cursor.execute(
             self.MATCHES.format(where=where)
             + "SELECT (SELECT COALESCE(json_agg(json_build_array(p.id, p.rank)), '[]') FROM "
@@ -498,7 +544,84 @@ class _PostgreSQL:
             [*params, page_size, (page - 1) * page_size],
         )
         ranked, groups, areas = cursor.fetchone()
-        return [tuple(group) for group in groups], [tuple(area) for area in areas], self._hits(cursor, match, ranked)
+        return _Scan([tuple(group) for group in groups], [tuple(area) for area in areas], self._hits(cursor, match, ranked))
+
+    @staticmethod
+    def _estimated_matches(cursor, where: str, params: list) -> float:
+        """The planner's estimate of how many documents match (from the tsvector statistics ANALYZE keeps); no rows are read."""
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {where}", params)
+        plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            import json
+
+            plan = json.loads(plan)
+        return float(plan[0]["Plan"]["Plan Rows"])
+
+    def _scan_common(self, cursor, where, params, match, page, page_size, estimate: float) -> _Scan | None:
+        """A very common query: rank a bounded set of candidates, and estimate the total and facets from a sample.
+
+        The trade-off (measured in bench/RESULTS.md): answering exactly means
+        reading every matching row — for a word in most of the index, most of the
+        table — to count it, put it in its facets and ``ts_rank`` it, which took
+        0.5–1.7 s on a loaded machine.  Instead, one statement reads:
+
+        * **a repeatable sample of the table's pages** (``TABLESAMPLE SYSTEM``, sized to
+          hold about ``SEARCH_DB_SAMPLE_MATCHES`` matches, never more than
+          ``SEARCH_DB_MAX_SAMPLE_PERCENT`` of the table).  The total and every facet
+          count are the sample's counts scaled up, so the page says "About 83,000
+          results" (``SearchResults.approximate``);
+        * **the candidates that are ranked**: the sample's matches plus the
+          ``SEARCH_DB_TITLE_CANDIDATES`` newest documents with the words in their
+          *title* (found through the title's own GIN index, migration 0005), each
+          ranked exactly as usual.  A title match ranks far above a body match, so
+          the best match is still first when it has the words in its title, however
+          old and wherever it lies in the table; what can be missed is a document
+          outside the sample that only mentions the words in its body.  Only the
+          candidates can be paged through (``SearchResults.ranked``).
+
+        Once a filter narrows the query below the threshold, the answer is exact
+        again.  Returns None (answer exactly) when the sample holds fewer than
+        ``SEARCH_DB_MIN_SAMPLE_MATCHES`` matches, too few for its estimate to mean anything.
+        """
+        sample_percent = min(float(_setting("SEARCH_DB_MAX_SAMPLE_PERCENT")),
+                             100.0 * _setting("SEARCH_DB_SAMPLE_MATCHES") / max(estimate, 1.0))
+        # The title's own vector has its own GIN index and statistics (migration 0005): the planner can tell a rare
+        # title match (bitmap scan, then sort) from a common one (newest first until enough are found).
+        in_title = where.replace("WHERE d.search_vector @@ query", "WHERE to_tsvector('english'::regconfig, d.title) @@ query", 1)
+        sampled = where.replace("FROM search_indexeddocument d,", "FROM search_indexeddocument d TABLESAMPLE SYSTEM (%s) REPEATABLE (7),", 1)
+        assert sampled != where and in_title != where
+        cursor.execute(
+            f"WITH s AS MATERIALIZED (SELECT d.id, d.kind, d.organisation, d.year, {self.RANK} AS rank {sampled}), "
+            f"t AS (SELECT d.id {in_title} ORDER BY d.date DESC NULLS LAST, d.id LIMIT %s), "
+            "r AS MATERIALIZED ("
+            "SELECT s.id, s.rank FROM s UNION "
+            f"SELECT d.id, {self.RANK} FROM search_indexeddocument d, to_tsquery('english', %s) query "
+            "WHERE d.id IN (SELECT t.id FROM t) AND d.search_vector @@ query) "
+            "SELECT (SELECT COALESCE(json_agg(json_build_array(p.id, p.rank)), '[]') FROM "
+            "(SELECT r.id, r.rank FROM r ORDER BY r.rank DESC, r.id LIMIT %s OFFSET %s) p), "
+            "(SELECT COUNT(*) FROM r), (SELECT COUNT(*) FROM s), "
+            "(SELECT COALESCE(json_agg(json_build_array(g.kind, g.organisation, g.year, g.n)), '[]') FROM "
+            "(SELECT s.kind, s.organisation, s.year, COUNT(*) AS n FROM s GROUP BY s.kind, s.organisation, s.year) g), "
+            "(SELECT COALESCE(json_agg(json_build_array(v.name, v.n)), '[]') FROM "
+            # = ANY(ARRAY(…)): the sample's few hundred ids are looked up in the area index, never a scan of every area row.
+            "(SELECT a.name, COUNT(*) AS n FROM search_indexedarea a WHERE a.document_id = ANY (ARRAY(SELECT s.id FROM s)) GROUP BY a.name) v)",
+            [sample_percent, *params, *params, _setting("SEARCH_DB_TITLE_CANDIDATES"), match, page_size, (page - 1) * page_size],
+        )
+        ranked, candidates, in_sample, groups, areas = cursor.fetchone()
+        exact = sample_percent >= 100.0
+        if not exact and in_sample < _setting("SEARCH_DB_MIN_SAMPLE_MATCHES"):
+            return None
+        scale = 100.0 / sample_percent
+
+        def scaled(count: int) -> int:
+            return count if exact else max(1, round(count * scale))
+
+        return _Scan(
+            [(kind, organisation, year, scaled(n)) for kind, organisation, year, n in groups],
+            [(name, scaled(n)) for name, n in areas],
+            self._hits(cursor, match, ranked),
+            approximate=not exact, ranked=candidates, total=in_sample if exact else _about(in_sample * scale),
+        )
 
     def page(self, cursor, where, params, match, page, page_size) -> list[SearchHit]:
         """Only the page's hits, best first (for "similar work", which needs no facets)."""

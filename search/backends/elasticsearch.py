@@ -34,6 +34,8 @@ FIELDS = ["title^3", "body"]
 FACET_FIELDS = {"kind": "kind", "service_area": "service_areas", "organisation": "organisation", "year": "year"}
 FACET_LIMIT = 20
 BULK_CHUNK = 500
+#: A bulk request is also cut at this size, so a batch of long documents never makes one huge request (the client's default is 100 MB).
+BULK_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _clean(text: str) -> str:
@@ -120,7 +122,8 @@ class ElasticsearchBackend(SearchBackend):
         from elasticsearch import helpers
 
         if actions:
-            self._guard(helpers.bulk, self.client, actions, chunk_size=BULK_CHUNK, refresh=refresh, raise_on_error=False)
+            self._guard(helpers.bulk, self.client, actions, chunk_size=BULK_CHUNK, max_chunk_bytes=BULK_MAX_BYTES, refresh=refresh,
+                        raise_on_error=False)
 
     # --- writing -------------------------------------------------------------------------------
     def index_documents(self, documents: Iterable[SearchDocument]) -> int:
@@ -148,12 +151,17 @@ class ElasticsearchBackend(SearchBackend):
         done = 0
         actions = ({"_op_type": "index", "_index": name, "_id": d.key, "_source": self._source(d)} for d in documents)
         try:
-            for ok, _item in self._guard(helpers.streaming_bulk, self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False):
+            # Nobody reads the new index until the alias moves: no periodic refreshes while it fills (the usual
+            # bulk-load setting), then one refresh at the end.
+            self._guard(self.client.indices.put_settings, index=name, settings={"index": {"refresh_interval": "-1"}})
+            for ok, _item in self._guard(helpers.streaming_bulk, self.client, actions, chunk_size=BULK_CHUNK,
+                                         max_chunk_bytes=BULK_MAX_BYTES, raise_on_error=False):
                 done += 1
                 if progress and done % BULK_CHUNK == 0:
                     progress(done, None)
             if progress:
                 progress(done, None)
+            self._guard(self.client.indices.put_settings, index=name, settings={"index": {"refresh_interval": None}})
             self._guard(self.client.indices.refresh, index=name)
         except Exception:
             self._guard(self.client.indices.delete, index=name, ignore_unavailable=True)

@@ -29,10 +29,6 @@ class IndexedDocument(models.Model):
 
     class Meta:
         ordering = ["key"]
-        indexes = [
-            # Newest first: a very common query ranks its newest matches, read from this index (search.backends.database).
-            models.Index(models.F("date").desc(nulls_last=True), "id", name="search_doc_newest"),
-        ]
 
     def __str__(self) -> str:
         return self.key

@@ -20,7 +20,7 @@ from directory import services
 from directory.exports import member_vcard, members_csv_rows
 from directory.forms import CsvImportForm, DeclineForm, DirectoryFilterForm, InviteForm, ProfileForm
 from directory.models import Member, Organisation, ServiceArea
-from directory.privacy import contact_rows, policy_for
+from directory.privacy import ContactPolicy, contact_rows, policy_for
 from portal import fragments
 from portal.permissions import member_required, permission_required
 
@@ -172,28 +172,62 @@ def _filters_html(request, form: DirectoryFilterForm) -> str:
     return fragments.cached_html(FILTER_FRAGMENTS, sorted((k, v) for k, v in request.GET.items() if k in form.fields), render_form)
 
 
-@member_required
-def directory_list(request):
-    form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    members = _with_profile_data(filtered_members(filters))
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+LIST_FRAGMENTS = fragments.family("directory-list")
+
+
+def _results_html(request, form: DirectoryFilterForm, filters: dict) -> str:
+    """The count, the page of member cards and the pagination, rendered; cached per viewer class.
+
+    Contact details differ by viewer, so a cached page is rendered for the viewer's class (whether they see
+    everyone's details, and which organisations they share) and never with the right to see one's own
+    details: a viewer whose own card is on the page gets it rendered for them alone.  A name search or a
+    form with errors is rendered each time.
+    """
     policy = policy_for(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("partial", None)
-    context = {
-        "form": form,
-        "page_obj": page,
-        "cards": _cards(page.object_list, policy),
-        "query_string": query.urlencode(),
+
+    loaded = []
+
+    def page_of_members():
+        if not loaded:
+            members = _with_profile_data(filtered_members(filters))
+            loaded.append(Paginator(members, PAGE_SIZE).get_page(request.GET.get("page")))
+        return loaded[0]
+
+    def render_results(card_policy) -> tuple[str, list[int]]:
+        page = page_of_members()
+        cards = _cards(page.object_list, card_policy)
+        html = render_to_string("directory/includes/results.html", {"page_obj": page, "cards": cards, "query_string": query.urlencode()})
+        return html, [card["member"].pk for card in cards]
+
+    if form.is_bound and (not form.is_valid() or form.cleaned_data.get("q")):
+        return render_results(policy)[0]
+    viewer_class = ContactPolicy(None, policy.viewer_org_ids, policy.sees_everything, policy.is_member)
+    parts = (
+        viewer_class.sees_everything, viewer_class.is_member, tuple(sorted(viewer_class.viewer_org_ids)),
+        tuple(sorted((k, tuple(v)) for k, v in query.lists())), request.GET.get("page", ""),
+    )
+    html, member_pks = fragments.cached_value(LIST_FRAGMENTS, parts, lambda: (render_results(viewer_class), None))
+    if policy.viewer_member_pk in member_pks and not policy.sees_everything:
+        return render_results(policy)[0]  # the viewer's own card, with their own details, is never stored
+    return html
+
+
+@member_required
+def directory_list(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    results = _results_html(request, form, filters)
+    if request.GET.get("partial") == "1":
+        return HttpResponse(results)
+    return render(request, "directory/list.html", {
+        "filters": _filters_html(request, form),
+        "results": results,
         "breadcrumbs": [HOME],
         "can_import": request.user.has_perm("directory.import_members"),
-    }
-    if request.GET.get("partial") == "1":
-        return render(request, "directory/includes/results.html", context)
-    context["filters"] = _filters_html(request, form)
-    return render(request, "directory/list.html", context)
+    })
 
 
 @member_required

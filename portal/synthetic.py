@@ -108,12 +108,14 @@ def build_synthetic(wanted: SyntheticCounts, *, seed: int = 2008) -> SyntheticCo
         _remove_documents(max(have.documents, wanted.documents))
         _add_documents(wanted.documents, random.Random(seed + 3))
     # bulk_create sends no signals: forget the cached fragments built from these rows.
+    from directory.views import LIST_FRAGMENTS
     from forum.signals import ALL_REPLIES
     from portal import fragments
     from redesign.views import MATRIX_FRAGMENTS
 
     fragments.forget(MATRIX_FRAGMENTS)
     fragments.forget(ALL_REPLIES)
+    fragments.forget(LIST_FRAGMENTS)
     return current_counts()
 
 

@@ -1,10 +1,11 @@
-"""The directory's cached filter form and its member cards: what changes shows on the next request."""
+"""The directory's cached filter form and list pages: what changes shows on the next request, and no viewer sees more than they may."""
 from __future__ import annotations
 
+import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from directory.models import Organisation
+from directory.models import Organisation, Visibility
 
 
 def _page(client, params=None) -> str:
@@ -77,3 +78,72 @@ def test_directory_is_served_while_the_cache_is_unreachable(client_for, member, 
     html = _page(client_for(member))
     assert region["practice"].name in _filter_form(html)
     assert "Fiona Marsh" in html
+
+
+# --- the cached list pages: contact details by viewer class, and changes on the next request ----------------
+
+EMAIL = "sasha.subject@example.nhs.uk"
+PHONE = "01206 555 0199"
+
+
+@pytest.fixture
+def subject(make_member, region):
+    """At Castle Gate Surgery (with ``member``); e-mail for the organisation only, telephone for administrators."""
+    return make_member(first_name="Sasha", last_name="Subject", email=EMAIL, phone=PHONE, organisations=[region["practice"]],
+                       email_visibility=Visibility.ORGANISATION, phone_visibility=Visibility.ADMINS)
+
+
+def test_administrator_s_cached_page_is_not_shown_to_a_member(client_for, member, network_admin, subject):
+    assert PHONE in _page(client_for(network_admin))
+    assert PHONE not in _page(client_for(member))
+
+
+def test_organisation_s_cached_page_is_not_shown_to_a_member_of_another(client_for, member, other_org_member, subject):
+    assert EMAIL in _page(client_for(member))
+    assert EMAIL not in _page(client_for(other_org_member))
+
+
+def test_own_details_are_not_cached_for_others_in_the_same_organisation(client_for, make_member, member, subject, region):
+    colleague = make_member(first_name="Colin", last_name="Colleague", organisations=[region["practice"]])
+    assert PHONE in _page(client_for(subject))  # Sasha sees her own administrators-only telephone
+    assert PHONE not in _page(client_for(colleague))
+    assert PHONE in _page(client_for(subject))
+
+
+def test_privacy_change_shows_on_the_next_request(client_for, other_org_member, subject):
+    client = client_for(other_org_member)
+    assert EMAIL not in _page(client)
+    subject.email_visibility = Visibility.MEMBERS
+    subject.save()
+    assert EMAIL in _page(client)
+    subject.email_visibility = Visibility.ADMINS
+    subject.save()
+    assert EMAIL not in _page(client)
+
+
+def test_newly_approved_member_is_listed_on_the_next_request(client_for, make_member, member):
+    client = client_for(member)
+    applicant = make_member(first_name="Nadia", last_name="Newcomer", status="pending")
+    assert "Nadia Newcomer" not in _page(client)
+    applicant.status = "approved"
+    applicant.save()
+    html = _page(client)
+    assert "Nadia Newcomer" in html and "2 members found" in html
+
+
+def test_renamed_member_and_changed_organisations_show_on_the_next_request(client_for, member, subject, region):
+    client = client_for(member)
+    _page(client)
+    subject.user.first_name = "Alexandra"
+    subject.user.save()
+    subject.organisations.add(region["other_practice"])
+    html = _page(client)
+    assert "Alexandra Subject" in html
+    assert region["other_practice"].name in html.split("directory-cards", 1)[1]
+
+
+def test_each_page_and_filter_has_its_own_cached_results(client_for, member, subject):
+    client = client_for(member)
+    assert "Sasha Subject" in _page(client)
+    assert "Sasha Subject" not in _page(client, {"role": "nurse"})
+    assert "Sasha Subject" in _page(client, {"role": subject.job_role})

@@ -2,7 +2,8 @@
 
 Runs last in ``manage.py demo`` (after every other app has made its content),
 so the rebuild picks up everything registered in ``search.registry``.
-Idempotent: documents are found by title, the index is rebuilt in place.
+Idempotent: documents are found by title, the index is rebuilt in place
+(``rebuild_index=False``, ``manage.py demo --no-search-rebuild``, leaves it alone).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ PAPERS = [
 ]
 
 
-def build(region: dict) -> None:
+def build(region: dict, *, rebuild_index: bool = True) -> None:
     from wagtail.documents import get_document_model
     from wagtail.models import Collection, CollectionViewRestriction
 
@@ -45,6 +46,8 @@ def build(region: dict) -> None:
             document.file.save(filename, File(handle), save=False)
             document.save()
             document.tags.add(*tags)
+    if not rebuild_index:
+        return
     for backend in writing_backends():
         try:
             backend.rebuild(iter_all_documents())

@@ -12,7 +12,13 @@ APP_DEMOS = ["directory", "redesign", "events", "forum", "directory.areas.demo",
 class Command(BaseCommand):
     help = "Create the demonstration region: organisations, ~40 members in every role and each app's content."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-search-rebuild", dest="search_rebuild", action="store_false",
+            help="leave the search index as it is (manage.py bench_data indexes what it adds itself)",
+        )
+
+    def handle(self, *args, search_rebuild: bool = True, **options):
         region = build_region()
         build_site_pages()
         for name in APP_DEMOS:
@@ -23,7 +29,10 @@ class Command(BaseCommand):
                 if missing.name != module_name:
                     raise
                 continue
-            module.build(region)
+            if module_name == "search.demo":
+                module.build(region, rebuild_index=search_rebuild)
+            else:
+                module.build(region)
             self.stdout.write(f"  {module_name}: done")
         self.stdout.write(self.style.SUCCESS(
             f"Demo region ready: {len(region['organisations'])} organisations, {len(region['members'])} members."

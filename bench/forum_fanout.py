@@ -26,6 +26,13 @@ idle workers' sockets (redis/redis-py#4091).
 Options: ``--sockets N`` (default 1000), ``--replies R`` (default 20), ``--members M`` (default 50),
 ``--connect-batch B`` (sockets opened at once, default 20).  Server errors go to
 ``/tmp/forum_fanout_<port>.log``.
+
+Redis: the run uses a Redis database of its own for the channel layer and the
+cache, ``--redis-db N``, by default the database after the one ``REDIS_URL``
+names (``redis://…/9`` → ``redis://…/10``), with key prefixes unique to the run.
+A test suite on ``REDIS_URL`` calls ``cache.clear()`` (``FLUSHDB``), which would
+otherwise wipe the channel layer's group memberships mid-run and lose every
+delivery after it.  Nothing is flushed in the run's own database either.
 """
 from __future__ import annotations
 
@@ -83,6 +90,15 @@ def start_server(database_url: str, workers: int) -> tuple[int, subprocess.Popen
     raise SystemExit(f"manage.py serve on port {port} did not start")
 
 
+def own_redis_url(redis_url: str, database: int | None = None) -> str:
+    """``redis_url`` pointed at ``database``, or at the database after the one it names (1 when it names none)."""
+    parts = urllib.parse.urlsplit(redis_url)
+    if database is None:
+        named = parts.path.strip("/")
+        database = int(named) + 1 if named.isdigit() else 1
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
@@ -98,12 +114,18 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the last delivery of each reply")
     parser.add_argument("--fixed-layer", action="store_true",
                         help="run the workers with the channel layer's Redis socket timeout off (bench/forum_fanout_settings.py)")
+    parser.add_argument("--redis-db", type=int, help="Redis database for the run's channel layer and cache "
+                        "(default: the one after REDIS_URL's, so a test suite's cache.clear() cannot flush it mid-run)")
     args = parser.parse_args()
     global FIXED_LAYER
     FIXED_LAYER = args.fixed_layer
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: fan-out across workers needs the shared services.")
 
+    # This process and the server it starts (which inherits the environment) use the run's own Redis database.
+    os.environ["REDIS_URL"] = own_redis_url(os.environ["REDIS_URL"], args.redis_db)
+    os.environ["CHANNEL_PREFIX"] = os.environ["CACHE_KEY_PREFIX"] = f"fanout-{os.getpid()}"
+    print(f"Redis for this run: {os.environ['REDIS_URL']} (prefix {os.environ['CHANNEL_PREFIX']})", flush=True)
     if FIXED_LAYER:
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.forum_fanout_settings"  # this process's layer too
     import django

@@ -1,11 +1,11 @@
-"""Static files in production: hashed names and gzip/Brotli copies (WhiteNoise), served with far-future caching."""
+"""Static files in production: hashed names and gzip/Brotli copies (ServeStatic), served with far-future caching."""
 from __future__ import annotations
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+from servestatic.storage import CompressedManifestStaticFilesStorage
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
-    """WhiteNoise's storage, tolerant of source maps that a package names but does not ship.
+    """ServeStatic's storage, tolerant of source maps that a package names but does not ship.
 
     The NHS.UK frontend CSS in ``wagtail-nhsuk-frontend`` ends with a
     ``sourceMappingURL`` comment for a ``.map`` file the package leaves out;

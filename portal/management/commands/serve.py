@@ -4,7 +4,7 @@
 
 Checks every configured service first (the same checks as ``/health/``) and
 exits with a message naming the one that does not answer.  Then it collects
-the static files (hashed and compressed in production, served by WhiteNoise
+the static files (hashed and compressed in production, served by ServeStatic
 with far-future cache headers), starts uvicorn with N worker processes on
 ``portal.asgi`` and M ``task_worker`` processes, and waits.  SIGTERM or
 SIGINT is passed on to every process, which finish what they are doing

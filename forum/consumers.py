@@ -51,6 +51,20 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
             await self.forum_event(payload)
         await self.send_json({"type": "forum.caught_up", "event": self.last_sent})
 
+    async def dispatch(self, message):
+        """Live events go straight to ``forum_event``; everything else through Channels.
+
+        Channels runs ``close_old_connections`` in a worker thread before every
+        message it dispatches.  A reply on a thread open on 1,000 pages would pay
+        that thread hop 1,000 times for a handler that never touches the
+        database; the handlers that do read it go through
+        ``database_sync_to_async``, which closes old connections itself.
+        """
+        if message.get("type") == "forum.event":
+            await self.forum_event(message)
+        else:
+            await super().dispatch(message)
+
     async def forum_event(self, event):
         """A change on this thread or board (message type ``forum.event``).
 

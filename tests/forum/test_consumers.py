@@ -205,3 +205,27 @@ async def test_a_reply_is_encoded_to_json_once_for_every_watching_page(member, o
     payload = json.loads(message["text"])
     assert payload["kind"] == "reply.posted" and payload["posts"][0]["id"] == f"post-{reply.pk}"
     await layer.group_discard(thread_group(thread.pk), channel)
+
+
+async def test_a_live_reply_reaches_the_page_without_a_database_cleanup_thread_hop(client, member, other_org_member, thread, monkeypatch):
+    # Channels would run close_old_connections in a worker thread before each message: 1,000 hops for 1,000 pages.
+    import channels.consumer
+
+    cleanups = []
+    original = channels.consumer.aclose_old_connections
+
+    async def counted():
+        cleanups.append(1)
+        await original()
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    communicator, connected, _ = await open_socket(client, member, thread_path(thread))
+    assert connected
+    before = len(cleanups)
+
+    await sync_to_async(services.post_reply)(other_org_member, thread, body="No thread hop")
+    event = await next_event(communicator)
+
+    assert event["kind"] == "reply.posted"
+    assert len(cleanups) == before
+    await communicator.disconnect()

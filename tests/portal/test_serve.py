@@ -145,3 +145,12 @@ def test_serve_refuses_to_start_when_the_database_does_not_answer(tmp_path):
     assert result.returncode != 0
     assert "Cannot start" in result.stderr
     assert "database" in result.stderr
+
+
+def test_serve_sends_websocket_frames_uncompressed():
+    # Compressing per socket costs a worker CPU for every page a broadcast reaches (bench/RESULTS.md, fan-out).
+    from portal.management.commands.serve import Command
+
+    command = Command.web_command("127.0.0.1", 8000, 2)
+
+    assert command[command.index("--ws-per-message-deflate") + 1] == "false"

@@ -146,6 +146,9 @@ class Command(BaseCommand):
             sys.executable, "-m", "uvicorn", "portal.asgi:application",
             "--host", host, "--port", str(port), "--workers", str(workers),
             "--proxy-headers", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+            # Websocket frames uncompressed: a reply to a thread open on N pages would be deflated N times
+            # (the fan-out bench's profile: a fifth of a worker's time); they are small HTML fragments.
+            "--ws-per-message-deflate", "false",
             "--timeout-graceful-shutdown", "20",
         ]
 

@@ -90,6 +90,20 @@ def start_server(database_url: str, workers: int) -> tuple[int, subprocess.Popen
     raise SystemExit(f"manage.py serve on port {port} did not start")
 
 
+def process_tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its descendants so far (Linux ``/proc``); 0 where unreadable.
+
+    The server's CPU per reply does not depend on how busy the machine is, unlike the latencies.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return seconds + sum(process_tree_cpu_seconds(int(child)) for child in children)
+
+
 def own_redis_url(redis_url: str, database: int | None = None) -> str:
     """``redis_url`` pointed at ``database``, or at the database after the one it names (1 when it names none)."""
     parts = urllib.parse.urlsplit(redis_url)
@@ -147,7 +161,7 @@ def main() -> None:
         print(f"channel layer: {'socket timeout off (--fixed-layer)' if FIXED_LAYER else 'portal settings as they are'}")
         print(f"{args.sockets} sockets on manage.py serve --workers {args.workers} (port {ports[0]}, pid {servers[0][1].pid}), "
               f"{args.replies} replies, {args.members} members", flush=True)
-        result = asyncio.run(run(args, ports, sessions, thread, poster))
+        result = asyncio.run(run(args, ports, sessions, thread, poster, [process for _, process in servers]))
         report(args, *result)
     finally:
         for _, process in servers:
@@ -189,7 +203,7 @@ def build_fixture(member_count: int):
     return sessions, thread, members[0]
 
 
-async def run(args, ports, sessions, thread, poster):
+async def run(args, ports, sessions, thread, poster, server_processes=()):
     from asgiref.sync import sync_to_async
     from websockets.asyncio.client import connect
 
@@ -235,6 +249,7 @@ async def run(args, ports, sessions, thread, poster):
             pass
 
     listeners = [asyncio.create_task(listen(i, ws)) for i, ws in enumerate(sockets)]
+    server_cpu_before = sum(process_tree_cpu_seconds(process.pid) for process in server_processes)
     post = sync_to_async(post_reply, thread_sensitive=True)
     post_times: list[float] = []
     for number in range(args.replies):
@@ -247,6 +262,8 @@ async def run(args, ports, sessions, thread, poster):
         while len(received.get(number, ())) < len(sockets) and time.perf_counter() < deadline:
             await asyncio.sleep(0.005)
     await asyncio.sleep(0.5)  # let any duplicates arrive
+    server_cpu = sum(process_tree_cpu_seconds(process.pid) for process in server_processes) - server_cpu_before
+    print(f"server CPU while replying: {server_cpu:.2f} s, {server_cpu * 1000 / args.replies:.0f} ms per reply")
     closes = Counter(str(ws.close_code) for ws in sockets)
     print("socket state before closing (close code: count):", dict(closes))
     for ws in sockets:
@@ -261,10 +278,10 @@ async def run(args, ports, sessions, thread, poster):
     expected = args.replies * len(sockets)
     delivered = sum(len(c) for c in received.values())
     duplicated = sum(n - 1 for c in received.values() for n in c.values() if n > 1)
-    return expected, delivered, duplicated, latencies
+    return expected, delivered, duplicated, latencies, server_cpu
 
 
-def report(args, expected: int, delivered: int, duplicated: int, latencies: list[float]) -> None:
+def report(args, expected: int, delivered: int, duplicated: int, latencies: list[float], server_cpu: float) -> None:
     print(f"deliveries expected {expected}, delivered {delivered}, lost {expected - delivered}, duplicated {duplicated}")
     if latencies:
         print(
@@ -277,6 +294,7 @@ def report(args, expected: int, delivered: int, duplicated: int, latencies: list
         "lost": expected - delivered, "duplicated": duplicated,
         **{f"p{p}_ms": round(percentile(latencies, p), 1) if latencies else None for p in (50, 95, 99)},
         "max_ms": round(max(latencies), 1) if latencies else None,
+        "server_cpu_ms_per_reply": round(server_cpu * 1000 / max(args.replies, 1)),
     }))
 
 

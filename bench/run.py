@@ -17,7 +17,8 @@ Steps, each printed as it starts:
    rate (100 requests/s for 60 s) by ``bench/load.py`` (Locust's client):
    p50/p95/p99 and errors.  Pages that need a member are fetched with a
    signed-in session of the synthetic viewer.
-4. Cold start of one worker: process start → first successful response (median of 3).
+4. Cold start of one worker: process start → first successful response (median of 3), for the
+   ASGI worker process ``serve`` starts, and for the whole ``manage.py serve`` launch.
 5. The other scripts, each printing one final JSON line that this runner reads:
    ``bench/forum_fanout.py``, ``bench/events_bookings.py``, ``bench/search_bench.py``
    (database and Elasticsearch-API backends).
@@ -273,9 +274,20 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def start_server(env: dict, workers: int, task_workers: int, log_name: str) -> tuple[subprocess.Popen, int, float]:
+def worker_command(port: int) -> list[str]:
+    """The ASGI worker process that ``manage.py serve --workers 1`` starts (after its service checks), on its own."""
+    if has_serve_command():
+        from portal.management.commands.serve import Command
+
+        return Command.web_command("127.0.0.1", port, 1)
+    return server_command(port, 1, 0)
+
+
+def start_server(env: dict, workers: int, task_workers: int, log_name: str,
+                 command_for=None) -> tuple[subprocess.Popen, int, float]:
+    """Start the server (``command_for(port)``, by default ``manage.py serve``); seconds until ``/`` answers 200."""
     port = free_port()
-    command = server_command(port, workers, task_workers)
+    command = command_for(port) if command_for else server_command(port, workers, task_workers)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=open(f"/tmp/bench_{log_name}_{port}.log", "w"))
     try:
@@ -345,15 +357,27 @@ def query_rows(small: dict[str, int], large: dict[str, int], sizes: dict) -> lis
     ]
 
 
-def cold_start(env: dict, repeat: int) -> Row:
-    timings = []
+def cold_start(env: dict, repeat: int) -> list[Row]:
+    """Process start → first 200 of ``/``: one ASGI worker (the target), and the whole ``manage.py serve`` launch.
+
+    The launch adds what ``serve`` does once before it starts any worker (a Django start of its own and the
+    service checks); a worker that uvicorn restarts, or one more worker, pays only the first figure.
+    """
+    worker, launch = [], []
     for _ in range(repeat):
-        process, _, seconds = start_server(env, workers=1, task_workers=0, log_name="cold")
-        timings.append(seconds)
+        process, _, seconds = start_server(env, 1, 0, "cold", command_for=worker_command)
+        worker.append(seconds)
         stop(process)
-    median = statistics.median(timings)
-    return Row("cold start of one worker (process start → first 200)", f"{median:.2f} s",
-               "runs: " + ", ".join(f"{t:.2f}" for t in timings) + " s", "≤ 3 s", median / 3, median <= 3)
+        process, _, seconds = start_server(env, 1, 0, "launch")
+        launch.append(seconds)
+        stop(process)
+    median, launch_median = statistics.median(worker), statistics.median(launch)
+    return [
+        Row("cold start of one worker (process start → first 200)", f"{median:.2f} s",
+            "runs: " + ", ".join(f"{t:.2f}" for t in worker) + " s", "≤ 3 s", median / 3, median <= 3),
+        Row("production launch, manage.py serve --workers 1 (start → first 200)", f"{launch_median:.2f} s",
+            "runs: " + ", ".join(f"{t:.2f}" for t in launch) + " s", "(no target)", None, None),
+    ]
 
 
 def fanout_row(result: dict) -> Row:
@@ -487,7 +511,7 @@ def main(argv: list[str] | None = None) -> None:
         rows = page_rows(results, pages, args.rate, duration) + rows
     if "cold" not in skip:
         log("cold start of one worker")
-        rows.append(cold_start(env, repeat=1 if args.quick else 3))
+        rows += cold_start(env, repeat=1 if args.quick else 3)
 
     script_env = {**os.environ, "DATABASE_URL": database_url}  # the scripts make their own throwaway databases
     if "fanout" not in skip:

@@ -113,3 +113,49 @@ def test_page_results_become_rows_against_the_cached_and_uncached_targets():
     assert (home.met, home.ratio) == (True, 40 / 50)
     assert (directory.met, directory.ratio) == (False, 40 / 150)
     assert json.dumps(directory.notes) == json.dumps(["directory list: HTTP 500"])
+
+
+def test_small_and_full_data_live_in_databases_of_their_own_beside_the_configured_one():
+    url = "postgres://postgres@127.0.0.1:5432/pbc_bench"
+
+    assert run.bench_database_url(url) == "postgres://postgres@127.0.0.1:5432/pbc_bench_bench"
+    assert run.bench_database_url(url, "_bench_small") == "postgres://postgres@127.0.0.1:5432/pbc_bench_bench_small"
+
+
+def test_bench_data_indexes_the_synthetic_members_it_adds(tiny):
+    from search.models import IndexedDocument
+
+    synthetic = Member.objects.filter(user__username__startswith="synthetic-").exclude(user__username="synthetic-viewer")
+
+    assert IndexedDocument.objects.filter(kind="member", object_pk__in=[str(pk) for pk in synthetic.values_list("pk", flat=True)]).count() == TINY.members
+
+
+def test_bench_data_run_again_leaves_the_search_index_alone(region, service_areas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from search.models import IndexedDocument
+
+    sizes = ["--members=2", "--entries=2", "--replies=2", "--documents=3"]
+    call_command("bench_data", *sizes, stdout=StringIO())
+    indexed = dict(IndexedDocument.objects.values_list("key", "id"))
+
+    call_command("bench_data", *sizes, stdout=StringIO())
+
+    assert dict(IndexedDocument.objects.values_list("key", "id")) == indexed  # not deleted and written again
+    assert sum(key.startswith("document:synthetic-") for key in indexed) == 3
+
+
+def test_cold_start_runs_the_worker_that_serve_starts():
+    from portal.management.commands.serve import Command
+
+    assert run.worker_command(8123) == Command.web_command("127.0.0.1", 8123, 1)
+
+
+def test_fanout_uses_the_redis_database_after_the_configured_one_unless_told():
+    from bench.forum_fanout import own_redis_url
+
+    assert own_redis_url("redis://127.0.0.1:6379/9") == "redis://127.0.0.1:6379/10"
+    assert own_redis_url("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379/1"
+    assert own_redis_url("redis://127.0.0.1:6379/9", 6) == "redis://127.0.0.1:6379/6"

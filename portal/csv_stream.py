@@ -14,7 +14,12 @@ def safe_cell(value: str) -> str:
 
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """Yield the header line, then one CSV line per row (for a ``StreamingHttpResponse``)."""
+    """Yield the header line, then one CSV line per row (for a ``StreamingHttpResponse``).
+
+    Every text cell goes through ``safe_cell`` here, so no export can forget it
+    (``safe_cell`` leaves an already-quoted cell as it is, so callers that still
+    apply it themselves get the same text).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -27,5 +32,5 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer.writerow(header)
     yield flush()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([safe_cell(cell) if isinstance(cell, str) else cell for cell in row])
         yield flush()

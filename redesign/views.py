@@ -1,7 +1,6 @@
 """Views for the re-design matrix and template library: they check, call a service, and explain refusals."""
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from wagtail.documents.views.serve import serve as serve_document
 from directory.models import Member, Organisation, ServiceArea
 from portal import fragments
 from portal.permissions import member_required, permission_required
-from portal.csv_stream import safe_cell
+from portal.csv_stream import csv_lines
 from redesign import services
 from redesign.business_case import build_business_case
 from redesign.forms import (
@@ -178,11 +177,6 @@ def entry_print(request):
     })
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 EXPORT_COLUMNS = [
     "id", "organisation", "organisation_kind", "service_area", "title", "summary", "stage", "stop_reason", "leads",
     "start_date", "expected_go_live", "actual_go_live", "expected_savings", "realised_savings", "freed_up_resources",
@@ -195,21 +189,19 @@ def entry_export(request):
     """The filtered entries as CSV (streamed, so the whole region exports in constant memory)."""
     entries, _ = _filtered_entries(request)
     stale_before = timezone.now() - STALE_AFTER
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(EXPORT_COLUMNS)
         for e in entries.for_listing().iterator(chunk_size=500):
-            yield writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in [
+            yield [
                 e.pk, e.organisation.name, e.organisation.get_kind_display(), e.service_area.name, e.title, e.summary,
                 e.get_stage_display(), e.stop_reason, "; ".join(m.user.email for m in e.leads.all()),
                 e.start_date or "", e.expected_go_live or "", e.actual_go_live or "", e.expected_savings or "",
                 e.realised_savings or "", e.freed_up_resources or "", e.ppi, e.outcomes,
                 timezone.localtime(e.updated_at).strftime("%Y-%m-%d %H:%M"),
                 "yes" if e.stage not in ("evaluated", "stopped") and e.updated_at < stale_before else "no",
-            ]])
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(EXPORT_COLUMNS, rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="redesign-matrix-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
 

@@ -12,31 +12,17 @@ _n = itertools.count(1)
 
 @pytest.fixture
 def events_index(db):
+    """The events index under the home page (the home page is put back after a flush by tests/conftest.py)."""
     from events.models import EventIndexPage
     from portal.models import HomePage
 
     existing = EventIndexPage.objects.first()
     if existing:
         return existing
-    home = HomePage.objects.first() or _rebuild_home()
     index = EventIndexPage(title="Events", slug="events", introduction="Meetings, training and webinars.")
-    home.add_child(instance=index)
+    HomePage.objects.get().add_child(instance=index)
     index.save_revision().publish()
     return index
-
-
-def _rebuild_home():
-    """After a transactional test has flushed the database, put back the page tree the migrations made."""
-    from wagtail.models import Locale, Page, Site
-
-    from portal.models import HomePage
-
-    Locale.objects.get_or_create(language_code="en-gb")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.first()))
-    home = HomePage(title="Home", slug="home")
-    root.add_child(instance=home)
-    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
-    return home
 
 
 @pytest.fixture

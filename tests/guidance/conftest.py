@@ -11,22 +11,10 @@ from portal.roles import Role
 
 @pytest.fixture
 def home_page(db):
-    """The site's home page; rebuilt if a transactional test elsewhere flushed the migration's rows."""
+    """The site's home page, made by a migration (tests/conftest.py puts it back after a flush)."""
     from portal.models import HomePage
 
-    home = HomePage.objects.first()
-    if home is None:
-        from django.conf import settings
-        from wagtail.models import Locale, Page, Site
-
-        from portal.roles import sync_roles
-
-        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-        home = root.add_child(instance=HomePage(title="Practice-based commissioning: share what works", slug="home", locale=locale))
-        Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
-        sync_roles()
-    return home
+    return HomePage.objects.get()
 
 
 @pytest.fixture

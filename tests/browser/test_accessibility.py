@@ -101,6 +101,14 @@ ADMIN_DETAILS = [
     ("event-bookings-list", "/events/manage/", ["main a[href^='/events/manage/'][href$='/']:not([href='/events/manage/'])"]),
 ]
 
+# (who, the demo account they sign in with or None, pages, detail pages): each role's own pages, as that person.
+ROLES = [
+    ("public", None, [], ANONYMOUS_DETAILS),
+    ("member", "member@pbc-network.nhs.uk", MEMBER_PAGES, MEMBER_DETAILS),
+    ("cluster-lead", "cluster.lead@pbc-network.nhs.uk", CLUSTER_LEAD_PAGES, CLUSTER_LEAD_DETAILS),
+    ("administrator", "admin@pbc-network.nhs.uk", ADMIN_PAGES, ADMIN_DETAILS),
+]
+
 
 def _check(page, name, failures):
     if "/accounts/login/" in page.url and name != "sign-in":
@@ -131,16 +139,15 @@ def test_public_page_type_has_no_violations(page, name, path):
     assert_no_axe_violations(page, name)
 
 
-def test_public_detail_page_types_have_no_violations(page):
+@pytest.mark.parametrize(("email", "pages", "details"), [role[1:] for role in ROLES], ids=[role[0] for role in ROLES])
+def test_page_types_each_role_sees_have_no_violations(page, email, pages, details):
+    if email:
+        sign_in(page, email)
     failures = []
-    _check_all(page, [], ANONYMOUS_DETAILS, failures)
-    assert not failures, "\n".join(failures)
 
+    _check_all(page, pages, details, failures)
 
-def test_member_page_types_have_no_violations(page):
-    sign_in(page, "member@pbc-network.nhs.uk")
-    failures = []
-    _check_all(page, MEMBER_PAGES, MEMBER_DETAILS, failures)
+    screenshot(page, f"a11y-{details[-1][0]}")  # the last detail page, e.g. the administrator's event bookings list
     assert not failures, "\n".join(failures)
 
 
@@ -158,21 +165,6 @@ def test_forms_with_errors_have_no_violations(page):
     page.get_by_role("button", name="Continue").click()
     page.locator(".nhsuk-error-summary").wait_for()
     _check(page, "new matrix entry with errors", failures)
-    assert not failures, "\n".join(failures)
-
-
-def test_cluster_lead_page_types_have_no_violations(page):
-    sign_in(page, "cluster.lead@pbc-network.nhs.uk")
-    failures = []
-    _check_all(page, CLUSTER_LEAD_PAGES, CLUSTER_LEAD_DETAILS, failures)
-    assert not failures, "\n".join(failures)
-
-
-def test_administrator_page_types_have_no_violations(page):
-    sign_in(page, "admin@pbc-network.nhs.uk")
-    failures = []
-    _check_all(page, ADMIN_PAGES, ADMIN_DETAILS, failures)
-    screenshot(page, "a11y-event-bookings-list")
     assert not failures, "\n".join(failures)
 
 

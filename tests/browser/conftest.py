@@ -106,7 +106,8 @@ def portal_server(tmp_path_factory):
             log.close()
             pytest.fail(f"The portal did not start:\n{(workdir / 'server.log').read_text()[-4000:]}")
         time.sleep(0.5)
-    yield {"url": base_url, "mail_dir": mail_dir, "log": workdir / "server.log"}
+    # env: the environment it runs with, for a test that starts a second web server on the same database.
+    yield {"url": base_url, "mail_dir": mail_dir, "log": workdir / "server.log", "env": env}
     process.terminate()
     try:
         process.wait(timeout=10)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal.home import HomeItem
 
@@ -17,7 +18,7 @@ def home_items(user, limit: int) -> list[HomeItem]:
             title=event.title,
             url=event.url or "",
             meta=" · ".join(filter(None, [
-                timezone.localtime(event.starts_at).strftime("%-d %b %Y, %H:%M") if event.starts_at else "",
+                date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT") if event.starts_at else "",
                 event.get_event_type_display(),
             ])),
             summary=event.summary,

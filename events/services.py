@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from directory.models import Member, Organisation
 from events.models import Booking, BookingAction, EventPage
@@ -199,8 +200,9 @@ def _book(event_pk: int, member: Member, *, actor, on_behalf: bool) -> Booking:
     if not on_behalf:
         # Administrators may book someone in outside the window; members may not.
         if event.booking_opens_at and now < event.booking_opens_at:
+            opens = timezone.localtime(event.booking_opens_at)
             raise BookingNotOpen(
-                f"Booking for this event opens on {timezone.localtime(event.booking_opens_at):%-d %b %Y at %H:%M}."
+                f"Booking for this event opens on {date_format(opens, 'DATE_FORMAT')} at {date_format(opens, 'TIME_FORMAT')}."
             )
         closes = event.booking_closes()
         if closes and now >= closes:

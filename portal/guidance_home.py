@@ -1,6 +1,9 @@
 """The home page's "Latest guidance": current guidance this visitor may read, newest first."""
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 from portal.home import HomeItem
 from portal.models import GuidancePage
 
@@ -17,7 +20,7 @@ def home_items(user, limit: int) -> list[HomeItem]:
     items = []
     for page in pages:
         topics = ", ".join(t.name for t in page.topics.all())
-        meta = f"Updated {page.last_published_at:%-d %b %Y}" if page.last_published_at else ""
+        meta = f"Updated {date_format(timezone.localtime(page.last_published_at), 'DATE_FORMAT')}" if page.last_published_at else ""
         if topics:
             meta = f"{meta} · {topics}" if meta else topics
         items.append(HomeItem(title=page.title, url=page.url or "", meta=meta, summary=page.summary))

@@ -248,7 +248,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-# Dates and numbers follow Django's en_GB locale formats (13 Nov 2026, 13/11/2026).
+# Plain UK dates (13 November 2026; 13 Nov 2026 in table columns) from portal/formats/en_GB;
+# input and number formats from Django's en_GB locale.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,7 +1,7 @@
 """Booking rules: places, refusals, waiting list, promotion, capacity, attendance and reminders."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import services
-from events.models import Booking, BookingAction
+from events.models import Booking, BookingAction, EventPage
 from events.services import (
     AlreadyBooked,
     AlreadyCancelled,
@@ -155,6 +155,17 @@ def test_booking_before_window_opens_is_refused(make_event, member):
         services.book_place(event, member)
     assert "opens on" in refusal.value.user_message
     assert not Booking.objects.exists()
+
+
+def test_booking_refused_before_the_window_says_when_it_opens_as_a_uk_date_in_london_time(make_event, member):
+    event = make_event(starts_in=timedelta(days=60))
+    EventPage.objects.filter(pk=event.pk).update(booking_opens_at=datetime(2099, 7, 1, 8, 30, tzinfo=UTC))
+    event.refresh_from_db()
+
+    with pytest.raises(BookingNotOpen) as refusal:
+        services.book_place(event, member)
+
+    assert refusal.value.user_message == "Booking for this event opens on 1 July 2099 at 09:30."
 
 
 def test_booking_after_deadline_is_refused(make_event, member):

@@ -35,7 +35,7 @@ def test_owner_is_reminded_when_review_date_is_within_two_weeks(make_guidance, s
     assert summary.emails == 1
     assert mail.outbox[0].to == [sha_editor.user.email]
     assert "World Class Commissioning" in mail.outbox[0].subject
-    assert "20 Apr 2008" in mail.outbox[0].body
+    assert "20 April 2008" in mail.outbox[0].body
 
 
 def test_overdue_guidance_is_marked_overdue(make_guidance, sha_editor, after_commit):

@@ -92,6 +92,11 @@ def _lookup(key: str) -> tuple[HttpResponse | None, int]:
     return response, generation
 
 
+# Paths no Wagtail page lives under: never looked up, so they cost no Redis read and, above all, the health
+# check answers from its own probes even when the cache is the thing that is down.
+NEVER_CACHED_PREFIXES = ("/health/", "/static/", "/media/", "/admin/", "/accounts/", "/ws/")
+
+
 class PageCacheMiddleware:
     """Answer an anonymous visitor's GET from the page cache before any routing or view runs.
 
@@ -104,7 +109,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _is_cacheable_request(request):
+        if not request.path_info.startswith(NEVER_CACHED_PREFIXES) and _is_cacheable_request(request):
             response, generation = _lookup(_key(request))
             if response is not None:
                 return response

@@ -96,3 +96,14 @@ def test_a_visitor_with_flash_messages_is_not_answered_from_the_cache(client, ho
     client.cookies["messages"] = "anything"
 
     assert b"Rendered afresh for this visitor." in client.get("/").content
+
+
+def test_health_check_answers_without_the_page_cache_when_redis_is_down(client, db):
+    from django.test import override_settings
+
+    stopped_redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=stopped_redis):
+        response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["components"]["cache"]["ok"] is False

@@ -159,8 +159,9 @@ def _first_free_place(event: EventPage, tally: dict) -> int | None:
 def _email_after_commit(kind: str, booking_pk: int) -> None:
     """Queue a booking's e-mail once the transaction commits; the task writes it from the fresh row (events/emails.py)."""
     from events.tasks import send_booking_email
+    from portal.outbox import enqueue_on_commit
 
-    transaction.on_commit(lambda: send_booking_email.enqueue(kind, booking_pk))
+    enqueue_on_commit(send_booking_email, kind, booking_pk)
 
 
 def _promote(event: EventPage, actor=None) -> list[Booking]:

@@ -47,6 +47,7 @@ def email_after_commit(messages: Iterable[Sequence]) -> None:
     """
     payload = [[*message[:4], [list(a) for a in message[4]]] if len(message) > 4 else list(message) for message in messages]
     if payload:
+        from portal.outbox import enqueue_on_commit
         from portal.tasks import send_emails
 
-        transaction.on_commit(lambda: send_emails.enqueue(payload))
+        enqueue_on_commit(send_emails, payload)

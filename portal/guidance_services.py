@@ -492,9 +492,10 @@ def resume_newsletter(issue: NewsletterIssuePage, batch_size: int | None = None)
 
 def _enqueue_batch_after_commit(issue_id: int, batch_size: int | None) -> None:
     from portal.guidance_tasks import send_newsletter_batch
+    from portal.outbox import enqueue_on_commit
 
     size = batch_size or getattr(settings, "NEWSLETTER_BATCH_SIZE", 50)
-    transaction.on_commit(lambda: send_newsletter_batch.enqueue(issue_id, size))
+    enqueue_on_commit(send_newsletter_batch, issue_id, size)
 
 
 def _claim_next_delivery(issue_id: int, started_at) -> NewsletterDelivery | None:

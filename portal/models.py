@@ -549,3 +549,35 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutboxTask(models.Model):
+    """A background task recorded in the same transaction as the operation that asked for it.
+
+    Putting a task on the queue (Redis) cannot be part of a database
+    transaction: enqueued before the commit, the task may run against rows
+    that then roll back; enqueued after it, the task is lost if Redis is down
+    at that moment.  So the operation writes this row inside its transaction
+    (``portal.outbox.enqueue_on_commit``), tries the queue once it commits,
+    and the task workers put any row still waiting on the queue as soon as
+    Redis answers (``portal.outbox.dispatch_outbox``, run by each worker's
+    maintenance loop).  A task can therefore reach the queue twice (a crash
+    between enqueueing and marking the row), which every task tolerates: they
+    are idempotent.
+    """
+
+    task_path = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    result_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "queued task record"
+        indexes = [models.Index(fields=["enqueued_at", "id"], name="portal_outbox_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} ({'on the queue' if self.enqueued_at else 'waiting'})"

@@ -9,6 +9,8 @@ Two policies are added to RQ's defaults here:
 
 - every job is retried after a failure, waiting ``TASKS_RETRY_DELAYS`` seconds
   between tries (SMTP or the search server briefly down);
+- tasks recorded in the transactional outbox while Redis was down are put
+  on the queue by every worker's maintenance round (``portal.outbox``);
 - a job whose worker died mid-run (machine crash, SIGKILL, out of memory) is
   noticed once its heartbeat lapses and retried like a failure, so nothing is
   lost.  A job may therefore run more than once: every task is idempotent
@@ -42,6 +44,22 @@ class PortalWorker(Worker):
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         return super().get_heartbeat_ttl(job, working_time) - 60 + self.abandoned_after
+
+    def run_maintenance_tasks(self):
+        """RQ's upkeep, then the outbox: tasks recorded while Redis was down go on the queue now (portal/outbox.py)."""
+        super().run_maintenance_tasks()
+        from django.db import connections
+
+        from portal.outbox import dispatch_outbox
+
+        try:
+            went = dispatch_outbox()
+            if went:
+                self.log.info("Worker %s: put %d recorded task(s) on the queue", self.name, went)
+        except Exception:  # the database may be down too: the next round tries again
+            self.log.exception("Worker %s: could not dispatch recorded tasks", self.name)
+        finally:
+            connections.close_all()  # this process forks for each task: it must hold no open connection
 
     @property
     def dequeue_timeout(self) -> int:

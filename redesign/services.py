@@ -537,9 +537,10 @@ def add_template_version(template: Template, *, actor, upload, notes: str = "") 
     record_template_version(version, actor=actor)
     index_object(template)
     if template.versions.filter(adaptations__isnull=False).exists():
+        from portal.outbox import enqueue_on_commit
         from redesign.tasks import notify_adapters
 
-        transaction.on_commit(lambda: notify_adapters.enqueue(version.pk))
+        enqueue_on_commit(notify_adapters, version.pk)
     return version
 
 

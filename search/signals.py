@@ -1,7 +1,6 @@
 """Keep documents' text and search entries current however a document is saved (admin, API, shell)."""
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 
@@ -9,10 +8,10 @@ from wagtail.documents import get_document_model
 def _document_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw:  # loaddata / a restore: the extracted text is restored with the rows
         return
+    from portal.outbox import enqueue_on_commit
     from search.tasks import extract_document_text
 
-    pk = instance.pk
-    transaction.on_commit(lambda: extract_document_text.enqueue(pk))
+    enqueue_on_commit(extract_document_text, instance.pk)
 
 
 def _document_deleted(sender, instance, **kwargs) -> None:

@@ -102,12 +102,13 @@ def record_movement(kind: str, *, areas: Iterable[ServiceArea], text: str, url: 
     areas = [a for a in areas if a is not None]
     if not areas:
         return None
+    from directory.areas.tasks import notify_area_followers
+    from portal.outbox import enqueue_on_commit
+
     with transaction.atomic():
         movement = Movement.objects.create(kind=kind, text=text[:255], url=url[:255], actor=actor, **subject)
         movement.service_areas.set(areas)
-    from directory.areas.tasks import notify_area_followers
-
-    transaction.on_commit(lambda: notify_area_followers.enqueue(movement.pk))
+        enqueue_on_commit(notify_area_followers, movement.pk)  # recorded with the movement
     return movement
 
 

@@ -13,12 +13,18 @@ Only viewer-independent HTML may be cached here: a fragment that differs by
 viewer must carry the viewer's class in ``parts`` or not be cached at all.
 When Redis is down, ``portal.cache`` answers every read as a miss, so pages are
 rendered as if nothing were cached.
+
+Every key also holds ``release()``, a digest of the portal's own templates, so
+after a deploy that changes how a fragment is drawn no worker serves HTML drawn
+by the old templates (and old and new workers side by side never share copies).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
@@ -27,6 +33,20 @@ from django.utils.safestring import SafeString, mark_safe
 TIMEOUT = 3600  # seconds; a changed fragment is never served (its generation moved on), this only bounds memory
 
 FAMILIES: set[str] = set()
+
+_CODE_ROOT = Path(__file__).resolve().parent.parent
+_APPS = ("portal", "directory", "redesign", "events", "forum", "search")
+
+
+@functools.cache
+def release() -> str:
+    """A digest of every template the portal ships, computed once per process: part of every cached key."""
+    digest = hashlib.sha256()
+    for app in _APPS:
+        for path in sorted((_CODE_ROOT / app).rglob("templates/**/*.html")):
+            digest.update(str(path.relative_to(_CODE_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def family(name: str) -> str:
@@ -75,7 +95,7 @@ def forget_all() -> None:
 def cached_html(name: str, parts: Iterable[object], render: Callable[[], str], timeout: int = TIMEOUT) -> SafeString:
     """``render()``'s HTML, from the cache when it was rendered for the same ``parts`` since the last change."""
     digest = hashlib.sha256(repr(tuple(parts)).encode()).hexdigest()[:32]
-    key = f"fragments:{name}:{generation(name)}:{digest}"
+    key = f"fragments:{release()}:{name}:{generation(name)}:{digest}"
     html = cache.get(key)
     if html is None:
         html = str(render())
@@ -95,7 +115,7 @@ def cached_value(names: str | tuple[str, ...], parts: tuple, compute: Callable[[
     """
     names = (names,) if isinstance(names, str) else tuple(names)
     digest = hashlib.sha256(repr((names, parts)).encode()).hexdigest()[:32]
-    key = f"fragments:{names[0]}:value:{digest}"
+    key = f"fragments:{release()}:{names[0]}:value:{digest}"
     found = cache.get_many([*(_generation_key(name) for name in names), key])
     generations = tuple(found.get(_generation_key(name)) for name in names)
     if None in generations:

@@ -28,12 +28,15 @@ security policy and clickjacking protection are added as on any response.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+
+from portal.fragments import release
 
 GENERATION_KEY = "page-cache:generation"
 TIMEOUT = 300  # seconds: the most a time-dependent list (upcoming events) can lag
@@ -73,7 +76,10 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
 def _key(request: HttpRequest) -> str:
     # The generation is stored with the page, not in its key, so that one round trip to Redis
     # (the page and the current generation together) answers every anonymous GET, hit or miss.
-    return f"page-cache:{request.get_host()}:{request.get_full_path()}"
+    # Hashed: a long query string would otherwise make a key past memcached's 250 characters, and the
+    # release (a digest of the templates) keeps a deploy's new templates from meeting old copies.
+    address = hashlib.sha256(f"{request.get_host()}\n{request.get_full_path()}".encode()).hexdigest()[:32]
+    return f"page-cache:{release()}:{address}"
 
 
 def _lookup(key: str) -> tuple[HttpResponse | None, int]:

@@ -159,3 +159,12 @@ def test_fanout_uses_the_redis_database_after_the_configured_one_unless_told():
     assert own_redis_url("redis://127.0.0.1:6379/9") == "redis://127.0.0.1:6379/10"
     assert own_redis_url("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379/1"
     assert own_redis_url("redis://127.0.0.1:6379/9", 6) == "redis://127.0.0.1:6379/6"
+
+
+def test_search_rows_report_reused_documents_without_an_indexing_rate():
+    from bench import run
+
+    rows = run.search_rows({"documents": 100_000, "index_seconds": None, "documents_per_second": None,
+                            "p50_ms": 60.0, "p95_ms": 150.0}, "database")
+    assert [row.median for row in rows] == ["–", "60 ms"]
+    assert rows[1].met is True

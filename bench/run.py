@@ -522,7 +522,8 @@ def main(argv: list[str] | None = None) -> None:
         log("cold start of one worker")
         rows += cold_start(env, repeat=1 if args.quick else 3)
 
-    script_env = {**os.environ, "DATABASE_URL": database_url}  # the scripts make their own throwaway databases
+    ensure_database(database_url)  # the scripts connect to it to make their own throwaway databases
+    script_env = {**os.environ, "DATABASE_URL": database_url}
     if "fanout" not in skip:
         log("websocket fan-out")
         sockets = 200 if args.quick else 1000

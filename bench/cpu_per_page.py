@@ -6,7 +6,10 @@ two cores can answer.  This script times each page with ``time.process_time()``
 around Django's test client ``get`` (view, queries, template, middleware; no
 network), with the production settings' template loaders and DEBUG off, after
 a few warm-up requests, and reports the median, plus the queries one request
-makes.  Pages that need a member are fetched signed in as the benchmark's
+makes and the CPU the PostgreSQL server process spent on them (mean per
+request, read from ``/proc`` for this connection's backend when the database
+runs on the same machine: on two shared cores it counts as much as the
+portal's own).  Pages that need a member are fetched signed in as the benchmark's
 synthetic viewer (``portal.synthetic.synthetic_viewer``).
 
 It reads whatever database ``DATABASE_URL`` names, which must already hold the
@@ -38,6 +41,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+
+def backend_cpu_ms(pid: int) -> float:
+    """CPU time (user + system) a PostgreSQL backend process has used so far, from /proc: the database's share."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -74,10 +83,15 @@ def main() -> None:
     anonymous, member = Client(), Client()
     member.force_login(synthetic_viewer().user)
 
-    cpu_ms, queries = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    local_backend = Path(f"/proc/{backend}/stat").exists()  # the database runs on this machine
+
+    cpu_ms, database_ms, queries = {}, {}, {}
     print(f"{connection.vendor}, {args.repeat} requests per page after {args.warm_up} warm-up"
           f"{', nothing cached' if args.uncached else ''}; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'page':<28}{'CPU ms (median)':>16}{'min':>8}{'queries':>9}")
+    print(f"{'page':<28}{'CPU ms (median)':>16}{'min':>8}{'database CPU ms':>17}{'queries':>9}")
     for figure, path, signed_in, _cached in pages:
         client = member if signed_in else anonymous
         for _ in range(args.warm_up):
@@ -85,20 +99,22 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{figure}: {path} answered HTTP {response.status_code}")
         timings = []
+        database_before = backend_cpu_ms(backend) if local_backend else 0.0
         for _ in range(args.repeat):
             if args.uncached:
                 forget_everything()
             start = time.process_time()
             client.get(path)
             timings.append((time.process_time() - start) * 1000)
+        database_ms[figure] = round((backend_cpu_ms(backend) - database_before) / args.repeat, 1) if local_backend else None
         if args.uncached:
             forget_everything()
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
         cpu_ms[figure] = round(statistics.median(timings), 1)
         queries[figure] = len(captured.captured_queries)
-        print(f"{figure:<28}{cpu_ms[figure]:>16.1f}{min(timings):>8.1f}{queries[figure]:>9}")
-    print(json.dumps({"cpu_ms": cpu_ms, "queries": queries, "repeat": args.repeat, "uncached": args.uncached}))
+        print(f"{figure:<28}{cpu_ms[figure]:>16.1f}{min(timings):>8.1f}{database_ms[figure] or 0:>17.1f}{queries[figure]:>9}")
+    print(json.dumps({"cpu_ms": cpu_ms, "database_cpu_ms": database_ms, "queries": queries, "repeat": args.repeat, "uncached": args.uncached}))
 
 
 if __name__ == "__main__":

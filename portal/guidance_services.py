@@ -311,9 +311,9 @@ def check_links(timeout: float = 10.0) -> list[Link]:
 
     A link is broken when it answers 400 or above, or not at all.  Network
     administrators get one e-mail per run listing links that broke since the
-    last check; a link that stays broken is not reported again.
+    last check (and any an earlier check recorded but died before reporting);
+    a link that stays broken is not reported again.
     """
-    newly_broken: list[Link] = []
     for link in Link.objects.order_by("pk"):
         if not link.url.lower().startswith(("http://", "https://")):
             status, error = None, "Only web (http and https) addresses can be checked"
@@ -322,31 +322,47 @@ def check_links(timeout: float = 10.0) -> list[Link]:
         broken = status is None or status >= 400
         with transaction.atomic():
             locked = Link.objects.select_for_update().get(pk=link.pk)
-            was_broken = locked.is_broken
             locked.last_checked_at = timezone.now()
             locked.last_status = status
             locked.last_error = error[:255]
             locked.is_broken = broken
-            locked.save(update_fields=["last_checked_at", "last_status", "last_error", "is_broken"])
-        if broken and not was_broken:
-            newly_broken.append(locked)
-    if newly_broken:
-        recipients = (
-            get_user_model().objects.filter(groups__name=str(Role.NETWORK_ADMIN), is_active=True)
-            .exclude(email="").order_by("email").values_list("pk", "email").distinct()
+            if not broken:
+                locked.broken_reported_at = None  # mended: a later break is news again
+            locked.save(update_fields=["last_checked_at", "last_status", "last_error", "is_broken", "broken_reported_at"])
+    return report_broken_links()
+
+
+@transaction.atomic
+def report_broken_links() -> list[Link]:
+    """E-mail network administrators the broken links not yet reported, and mark them reported; returns them.
+
+    The alert's e-mail task is recorded (``portal.outbox``) in the same
+    transaction that marks the links reported: both happen or neither does, so
+    a check that fails before this commits leaves the links for the next one.
+    With no active administrator the links count as reported (there is nobody
+    to tell), as they always have.
+    """
+    unreported = list(Link.objects.select_for_update().filter(is_broken=True, broken_reported_at=None).order_by("pk"))
+    if not unreported:
+        return []
+    now = timezone.now()
+    recipients = (
+        get_user_model().objects.filter(groups__name=str(Role.NETWORK_ADMIN), is_active=True)
+        .exclude(email="").order_by("email").values_list("pk", "email").distinct()
+    )
+    if recipients:
+        body = render_to_string(
+            "portal/email/broken_links.txt",
+            {"links": unreported, "admin_url": _absolute("/admin/snippets/portal/link/")},
         )
-        if recipients:
-            body = render_to_string(
-                "portal/email/broken_links.txt",
-                {"links": newly_broken, "admin_url": _absolute("/admin/snippets/portal/link/")},
-            )
-            subject = f"{len(newly_broken)} broken link{'s' if len(newly_broken) != 1 else ''} in the links library"
-            # One alert per link set and check: the key names each link and the check that found it
-            # broken, so a retried send goes once, and a link that mends and breaks again is reported again.
-            found = ",".join(f"{link.pk}@{link.last_checked_at.timestamp()}" for link in newly_broken)
-            run = hashlib.sha256(found.encode()).hexdigest()[:32]
-            email_after_commit((subject, body, email, f"guidance.links.broken:{run}:u{pk}") for pk, email in recipients)
-    return newly_broken
+        subject = f"{len(unreported)} broken link{'s' if len(unreported) != 1 else ''} in the links library"
+        # One alert per link set and report: the key names each link and when it was reported, so a
+        # retried send goes once, and a link that mends and breaks again is reported again.
+        found = ",".join(f"{link.pk}@{now.timestamp()}" for link in unreported)
+        run = hashlib.sha256(found.encode()).hexdigest()[:32]
+        email_after_commit((subject, body, email, f"guidance.links.broken:{run}:u{pk}") for pk, email in recipients)
+    Link.objects.filter(pk__in=[link.pk for link in unreported]).update(broken_reported_at=now)
+    return unreported
 
 
 # --- newsletter ---------------------------------------------------------------------------------

@@ -270,6 +270,10 @@ class Link(models.Model):
     last_status = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     last_error = models.CharField(max_length=255, blank=True, editable=False)
     is_broken = models.BooleanField(default=False, editable=False)
+    # When network administrators were told this link is broken; cleared when it works again.  A broken
+    # link with no date here is still to be reported, so a check that dies between recording the break
+    # and queuing the alert leaves the alert for the next check rather than losing it.
+    broken_reported_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     panels = [FieldPanel("title"), FieldPanel("url"), FieldPanel("category"), FieldPanel("description")]
 

@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.template import TemplateSyntaxError
 from django.test import TestCase
 
 from portal import guidance_services
@@ -172,8 +173,28 @@ def test_broken_links_alert_sent_again_by_a_retried_task_goes_once(local_site, n
 def test_link_that_mends_and_breaks_again_is_reported_again(local_site, network_admin):
     link = _link(f"{local_site}/gone")
     check_links(timeout=5)
-    Link.objects.filter(pk=link.pk).update(is_broken=False)  # mended in between
+    Link.objects.filter(pk=link.pk).update(url=f"{local_site}/ok")
+    check_links(timeout=5)  # mended
+    Link.objects.filter(pk=link.pk).update(url=f"{local_site}/gone")
 
     check_links(timeout=5)
 
     assert len(mail.outbox) == 2
+
+
+def test_broken_links_alert_survives_a_check_that_fails_before_queuing_it(local_site, network_admin, settings, tmp_path):
+    """The check fails for real after recording the break (the alert's template will not render): the next check sends it."""
+    (tmp_path / "portal" / "email").mkdir(parents=True)
+    (tmp_path / "portal" / "email" / "broken_links.txt").write_text("{% if %}")
+    link = _link(f"{local_site}/gone", "Practical implementation")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    with pytest.raises(TemplateSyntaxError):
+        check_links(timeout=5)
+    link.refresh_from_db()
+    assert link.is_broken and mail.outbox == []
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]
+
+    assert check_links(timeout=5) == [link]
+
+    assert len(mail.outbox) == 1
+    assert "Practical implementation" in mail.outbox[0].body

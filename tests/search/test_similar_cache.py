@@ -1,0 +1,117 @@
+"""The embedded backend's similar work keeps its answers and word counts in the cache, never at the cost of visibility.
+
+The ranked answer is kept until the index next changes; the document
+frequencies it weighs words by are kept for ``SIMILAR_STATISTICS_SECONDS``;
+and what the viewer may see is checked against the index on every call.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from search.registry import MEMBERS, PUBLIC
+from tests.search.conftest import make_document
+
+QUESTION = "Has anyone set up a GP with special interest dermatology clinic to cut skin referrals to hospital?"
+
+
+@pytest.fixture
+def database_backend(db, database_settings):
+    from search.backends import get_backend
+
+    engine = get_backend()
+    assert engine.name == "database"
+    engine.clear()
+    engine.index_documents([
+        make_document(1, "Community dermatology service", "A GPwSI dermatology clinic in the community takes skin referrals "
+                      "away from the hospital outpatient department.", kind="matrix_entry", audience=MEMBERS),
+        make_document(2, "Diabetes foot clinic", "Podiatry for diabetes patients at the practice, fewer hospital referrals.",
+                      kind="matrix_entry", audience=MEMBERS),
+        make_document(3, "Dermatology business case", "Business case for a dermatology GPwSI service: skin lesion clinics.",
+                      kind="template", audience=PUBLIC),
+        make_document(4, "Physiotherapy self-referral", "Patients refer themselves to musculoskeletal physiotherapy.",
+                      kind="thread", audience=MEMBERS),
+    ])
+    return engine
+
+
+def keys(hits):
+    return [hit.key for hit in hits]
+
+
+def test_similar_asked_again_runs_only_the_visibility_check(database_backend, django_assert_num_queries):
+    first = database_backend.similar(QUESTION, viewer_audience=MEMBERS)
+
+    with django_assert_num_queries(3):  # the savepoint, its release, and the check of what the viewer may see
+        again = database_backend.similar(QUESTION, viewer_audience=MEMBERS)
+
+    assert keys(again) == keys(first) and "matrix_entry:1" in keys(again)
+
+
+def test_similar_shows_a_newly_indexed_document_on_the_next_call(database_backend):
+    database_backend.similar(QUESTION, viewer_audience=MEMBERS)
+
+    database_backend.index_documents([make_document(5, "Dermatology clinic referrals audit", "Skin referrals to the hospital "
+                                                    "dermatology clinic, audited.", kind="case_study", audience=MEMBERS)])
+
+    assert "case_study:5" in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+
+
+def test_similar_drops_a_deleted_document_on_the_next_call(database_backend):
+    assert "matrix_entry:1" in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+
+    database_backend.delete_documents(["matrix_entry:1"])
+
+    assert "matrix_entry:1" not in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+
+
+def test_similar_checks_the_audience_on_every_call_even_when_the_index_changes_behind_its_back(database_backend):
+    from search.models import IndexedDocument
+
+    assert keys(database_backend.similar(QUESTION, viewer_audience=PUBLIC)) == ["template:3"]
+
+    # Not through the backend, so nothing forgets the cached answer: only the per-call check can catch it.
+    IndexedDocument.objects.filter(key="template:3").update(audience=MEMBERS)
+
+    assert database_backend.similar(QUESTION, viewer_audience=PUBLIC) == []
+
+
+def test_similar_never_gives_the_public_an_answer_kept_for_members(database_backend):
+    assert "matrix_entry:1" in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+
+    assert keys(database_backend.similar(QUESTION, viewer_audience=PUBLIC)) == ["template:3"]
+
+
+def test_a_word_new_to_the_index_counts_in_similar_work_once_its_count_expires(database_backend):
+    """A word no document held was counted as absent; a document with it shows once that count's period is over."""
+    from datetime import datetime
+    from datetime import timezone as tz
+
+    seconds = database_backend.SIMILAR_STATISTICS_SECONDS
+    text = "Teledermatology photographs for skin referrals"
+    start = datetime.fromtimestamp((int(timezone.now().timestamp()) // seconds + 1) * seconds, tz=tz.utc)  # a period begins
+    with time_machine.travel(start, tick=False):
+        assert "case_study:6" not in keys(database_backend.similar(text, viewer_audience=MEMBERS))
+        database_backend.index_documents([make_document(6, "Teledermatology pilot", "Teledermatology photographs sent by "
+                                                        "practices.", kind="case_study", audience=MEMBERS)])
+
+    with time_machine.travel(start + timedelta(seconds=seconds - 1), tick=False):
+        assert "case_study:6" not in keys(database_backend.similar(text, viewer_audience=MEMBERS))
+    with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
+        assert "case_study:6" in keys(database_backend.similar(text, viewer_audience=MEMBERS))
+
+
+def test_similar_counts_the_first_documents_of_an_empty_index_at_once(db, database_settings):
+    from search.backends import get_backend
+
+    engine = get_backend()
+    engine.clear()
+    assert engine.similar(QUESTION, viewer_audience=PUBLIC) == []
+
+    engine.index_documents([make_document(3, "Dermatology business case", "Business case for a dermatology GPwSI "
+                                          "service: skin lesion clinics.", kind="template", audience=PUBLIC)])
+
+    assert keys(engine.similar(QUESTION, viewer_audience=PUBLIC)) == ["template:3"]

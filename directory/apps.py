@@ -25,7 +25,7 @@ class DirectoryConfig(AppConfig):
                 return  # signing in changes nothing a card shows
             fragments.forget(LIST_FRAGMENTS)
 
-        # The cached list pages (directory.views._results_html) show members' names, roles, organisations,
+        # The cached list pages (directory.views._page_html) show members' names, roles, organisations,
         # service areas and contact details, and which members are listed.
         for model in ("directory.Member", get_user_model(), "directory.Organisation", "directory.ServiceArea"):
             label = model if isinstance(model, str) else model._meta.label
@@ -35,7 +35,7 @@ class DirectoryConfig(AppConfig):
             m2m_changed.connect(_forget_list, sender=relation.through, weak=False,
                                 dispatch_uid=f"directory.list.links.{relation.through._meta.label}")
 
-        # The cached filter form (directory.views._filters_html) lists organisations, localities and service areas.
+        # The cached filter form (directory.views._page_html, cached with the list) lists organisations, localities and service areas.
         for model in ("directory.Organisation", "directory.ServiceArea"):
             post_save.connect(_forget_filters, sender=model, weak=False, dispatch_uid=f"directory.filters.saved.{model}")
             post_delete.connect(_forget_filters, sender=model, weak=False, dispatch_uid=f"directory.filters.deleted.{model}")

@@ -81,7 +81,11 @@ def policy_for(viewer) -> ContactPolicy:
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return ContactPolicy(None, frozenset(), False, False)
     member = getattr(viewer, "member", None)
-    org_ids = frozenset(member.organisations.values_list("pk", flat=True)) if member is not None else frozenset()
+    # From the link table alone: no join to the organisations and no ordering by name, which only the ids need.
+    org_ids = (
+        frozenset(Member.organisations.through.objects.filter(member_id=member.pk).values_list("organisation_id", flat=True))
+        if member is not None else frozenset()
+    )
     return ContactPolicy(
         viewer_member_pk=member.pk if member is not None else None,
         viewer_org_ids=org_ids,

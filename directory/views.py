@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -156,37 +157,28 @@ def _cards(members, policy) -> list[dict]:
 
 
 FILTER_FRAGMENTS = fragments.family("directory-filters")
-
-
-def _filters_html(request, form: DirectoryFilterForm) -> str:
-    """The filter form, rendered; cached for every member alike while no organisation or service area changes.
-
-    Its choices are organisations, localities and service areas, none of them private.  A name search
-    (free text) or a form with errors is rendered each time.
-    """
-    def render_form() -> str:
-        return render_to_string("directory/includes/filters.html", {"form": form})
-
-    if form.is_bound and (not form.is_valid() or form.cleaned_data.get("q")):
-        return render_form()
-    return fragments.cached_html(FILTER_FRAGMENTS, sorted((k, v) for k, v in request.GET.items() if k in form.fields), render_form)
-
-
 LIST_FRAGMENTS = fragments.family("directory-list")
 
 
-def _results_html(request, form: DirectoryFilterForm, filters: dict) -> str:
-    """The count, the page of member cards and the pagination, rendered; cached per viewer class.
+def _page_html(request, form: DirectoryFilterForm | None, with_filters: bool = True) -> tuple[str, str]:
+    """The filter form and the results (count, page of member cards, pagination), rendered.
 
-    Contact details differ by viewer, so a cached page is rendered for the viewer's class (whether they see
-    everyone's details, and which organisations they share) and never with the right to see one's own
-    details: a viewer whose own card is on the page gets it rendered for them alone.  A name search or a
-    form with errors is rendered each time.
+    ``form`` is None when the query string is empty (nothing to bind or validate: it is built only if rendered).
+    Both are cached together, in one round trip to Redis, for the viewer's class: contact details differ by
+    viewer, so a cached page is rendered for the viewer's class (whether they see everyone's details, and which
+    organisations they share) and never with the right to see one's own details: a viewer whose own card is on
+    the page gets it rendered for them alone.  The filter form's choices are organisations, localities and
+    service areas, none of them private, so it is forgotten with either family.  A name search (free text) or a
+    form with errors is rendered each time (the filter form only ``with_filters``).
     """
     policy = policy_for(request.user)
+    filters = form.cleaned_data if form is not None and form.is_valid() else {}
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("partial", None)
+
+    def render_filters() -> str:
+        return render_to_string("directory/includes/filters.html", {"form": form or DirectoryFilterForm()})
 
     loaded = []
 
@@ -202,29 +194,31 @@ def _results_html(request, form: DirectoryFilterForm, filters: dict) -> str:
         html = render_to_string("directory/includes/results.html", {"page_obj": page, "cards": cards, "query_string": query.urlencode()})
         return html, [card["member"].pk for card in cards]
 
-    if form.is_bound and (not form.is_valid() or form.cleaned_data.get("q")):
-        return render_results(policy)[0]
+    if form is not None and (not form.is_valid() or form.cleaned_data.get("q")):
+        return render_filters() if with_filters else "", render_results(policy)[0]
     viewer_class = ContactPolicy(None, policy.viewer_org_ids, policy.sees_everything, policy.is_member)
     parts = (
         viewer_class.sees_everything, viewer_class.is_member, tuple(sorted(viewer_class.viewer_org_ids)),
         tuple(sorted((k, tuple(v)) for k, v in query.lists())), request.GET.get("page", ""),
     )
-    html, member_pks = fragments.cached_value(LIST_FRAGMENTS, parts, lambda: (render_results(viewer_class), None))
+    filters_html, (results_html, member_pks) = fragments.cached_value(
+        (LIST_FRAGMENTS, FILTER_FRAGMENTS), parts, lambda: ((render_filters(), render_results(viewer_class)), None),
+    )
     if policy.viewer_member_pk in member_pks and not policy.sees_everything:
-        return render_results(policy)[0]  # the viewer's own card, with their own details, is never stored
-    return html
+        results_html = render_results(policy)[0]  # the viewer's own card, with their own details, is never stored
+    return mark_safe(filters_html), mark_safe(results_html)  # noqa: S308 - only our templates' output is stored
 
 
 @member_required
 def directory_list(request):
-    form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    results = _results_html(request, form, filters)
-    if request.GET.get("partial") == "1":
-        return HttpResponse(results)
+    form = DirectoryFilterForm(request.GET) if request.GET else None
+    partial = request.GET.get("partial") == "1"  # the live name search asks for the results alone
+    filters_html, results_html = _page_html(request, form, with_filters=not partial)
+    if partial:
+        return HttpResponse(results_html)
     return render(request, "directory/list.html", {
-        "filters": _filters_html(request, form),
-        "results": results,
+        "filters": filters_html,
+        "results": results_html,
         "breadcrumbs": [HOME],
         "can_import": request.user.has_perm("directory.import_members"),
     })

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from wagtail.documents.views.serve import serve as serve_document
 
@@ -117,28 +118,30 @@ def _link_cells(grid, form, request) -> None:
 MATRIX_FRAGMENTS = fragments.family("redesign-matrix")
 
 
-def _matrix_table(request, form, view: str) -> str:
+def _matrix_table(request, form: MatrixFilterForm | None, view: str) -> str:
     """The filter form and the table, rendered; cached for every member alike while no entry, area or organisation changes.
 
     Nothing in them depends on who is looking.  Filters on free text and on staleness (which moves with the clock) are
-    not cached, and neither is a form with errors.
+    not cached, and neither is a form with errors.  ``form`` is None when the query string is empty (an unbound form
+    is then built only to render it).  One round trip to Redis answers a cached table (the table and its generation).
     """
-    def render_table() -> str:
-        grid = _build_grid(form.filter(MatrixEntry.objects.all()), view)
-        _link_cells(grid, form, request)
-        return render_to_string("redesign/includes/matrix_table.html", {"grid": grid, "form": form, "view": view})
+    def render_table() -> tuple[str, None]:
+        filters = form or MatrixFilterForm()
+        grid = _build_grid(filters.filter(MatrixEntry.objects.all()), view)
+        _link_cells(grid, filters, request)
+        return render_to_string("redesign/includes/matrix_table.html", {"grid": grid, "form": filters, "view": view}), None
 
-    if form.is_bound and (not form.is_valid() or form.cleaned_data.get("q") or form.cleaned_data.get("stale")):
-        return render_table()
-    parts = (view, *sorted((k, v) for k, v in request.GET.items() if k in form.fields))
-    return fragments.cached_html(MATRIX_FRAGMENTS, parts, render_table)
+    if form is not None and form.is_bound and (not form.is_valid() or form.cleaned_data.get("q") or form.cleaned_data.get("stale")):
+        return render_table()[0]
+    parts = (view, *sorted((k, v) for k, v in request.GET.items() if k in MatrixFilterForm.base_fields))
+    return mark_safe(fragments.cached_value(MATRIX_FRAGMENTS, parts, render_table))  # noqa: S308 - only our template's output is stored
 
 
 @member_required
 def matrix(request):
     """Service areas × organisations (or × stages), each count linking to its entries."""
     view = "stages" if request.GET.get("view") == "stages" else "organisations"
-    form = _filters(request)
+    form = _filters(request) if request.GET else None
     return render(request, "redesign/matrix.html", {
         "table": _matrix_table(request, form, view),
         "form": form,

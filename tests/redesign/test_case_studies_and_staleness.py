@@ -89,3 +89,32 @@ def test_no_reminder_before_90_days(make_entry, member, django_capture_on_commit
         with django_capture_on_commit_callbacks(execute=True):
             call_command("remind_stale_entries")
     assert mail.outbox == []
+
+
+def test_case_study_list_runs_the_same_queries_with_2_and_8_studies(client_for, member, case_studies, region, service_areas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    index, _ = case_studies
+    client = client_for(member)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(index.url)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    client.get(index.url)  # warm the session and the site's root paths
+    at_2 = queries()
+    for n in range(6):
+        page = CaseStudyPage(title=f"Study {n}", slug=f"study-{n}", audience=Audience.MEMBERS, summary="Summary",
+                             organisation=region["practice"], service_area=service_areas["Diabetes"])
+        index.add_child(instance=page)
+        page.save_revision().publish()
+    at_8 = queries()
+    assert at_2 == at_8 == PINNED_CASE_STUDY_LIST_QUERIES
+
+
+# Session, user, two-factor role check (3); Wagtail's site lookup, routing, view restrictions and the breadcrumbs'
+# ancestors (7); member; the viewer's permissions (2); the case studies.
+PINNED_CASE_STUDY_LIST_QUERIES = 14

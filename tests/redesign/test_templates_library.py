@@ -117,3 +117,36 @@ def test_anonymous_sees_only_public_templates_in_the_list(client, network_admin,
                                       upload=upload("eval.pdf", PDF_BYTES), audience=Audience.PUBLIC)
     listed = list(client.get("/redesign/templates/").context["templates"])
     assert listed == [public]
+
+
+# --- the library list: a fixed number of queries whatever the number of templates and versions ----------------
+
+# Session, user, two-factor role check, member, the viewer's permissions (2), the templates, their versions.
+PINNED_TEMPLATE_LIST_QUERIES = 8
+
+
+def _list_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/redesign/templates/")
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def _add_templates(actor, count: int, start: int) -> None:
+    for n in range(start, start + count):
+        made = services.create_template(actor=actor, title=f"Template {n}", kind=Template.Kind.SERVICE_SPECIFICATION,
+                                        upload=upload(f"spec-{n}.pdf", PDF_BYTES))
+        services.add_template_version(made, actor=actor, upload=upload(f"spec-{n}.pdf", PDF_BYTES), notes="Second")
+
+
+def test_template_list_runs_the_same_queries_with_2_and_8_templates(client_for, member, network_admin):
+    client = client_for(member)
+    _add_templates(network_admin.user, 2, 0)
+    client.get("/redesign/templates/")  # warm the session
+    at_2 = _list_queries(client)
+    _add_templates(network_admin.user, 6, 2)
+    at_8 = _list_queries(client)
+    assert at_2 == at_8 == PINNED_TEMPLATE_LIST_QUERIES

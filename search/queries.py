@@ -9,11 +9,15 @@ query.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import nh3
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from portal import fragments
 from portal.permissions import is_member
 from search.backends import get_backend
 from search.backends.base import FACETS, SearchHit, SearchResults, SearchUnavailable
@@ -22,6 +26,7 @@ from search.registry import MEMBERS, PUBLIC, SearchDocument, registered, searcha
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
+T = TypeVar("T")
 PAGE_SIZE = 10
 MAX_PAGE = 100
 
@@ -54,15 +59,80 @@ def safe_highlight(fragment: str) -> SafeString:
     return mark_safe(nh3.clean(fragment, tags={"mark"}, attributes={}))  # noqa: S308 - sanitised on this line
 
 
-def run_search(query: str, user, filters: dict[str, str] | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResults:
-    """Search for ``user``; fall back to the embedded backend if Elasticsearch is down; raise SearchDown if both are."""
-    from search.backends.database import DatabaseBackend
+#: Search answers cached per (backend, query, filters, page, audience); every index write moves this family on.
+ANSWERS = fragments.family("search.answers")
 
-    query = (query or "").strip()[:MAX_QUERY_LENGTH]
-    filters = {name: str(value)[:200] for name, value in (filters or {}).items() if name in FACETS and value}
-    page = min(max(1, page), MAX_PAGE)
+#: How long a cached answer may be kept.  Every change to the index makes it unreachable at once (``forget_answers``);
+#: this only bounds what a cached answer cannot see change: the recency factor in the ranking drifts with the clock
+#: (a document's score changes by well under 0.1% a day), so an answer ten minutes old ranks as today's would.
+ANSWER_SECONDS = 600
+
+
+def forget_answers() -> None:
+    """Make every cached search answer unreachable, now and after the current transaction commits.
+
+    Called by every write to an index (``services.write_documents``, ``delete_entry``, the
+    database backend's writes, a rebuild), so a change shows on the next search.
+    """
+    fragments.forget(ANSWERS)
+
+
+def _normalised(query: str, filters: dict[str, str] | None, page: int) -> tuple[str, dict[str, str], int]:
+    query = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+    filters = {name: str(value)[:200] for name, value in sorted((filters or {}).items()) if name in FACETS and value}
+    return query, filters, min(max(1, page), MAX_PAGE)
+
+
+def _answer_seconds() -> int:
+    return int(getattr(settings, "SEARCH_ANSWER_SECONDS", ANSWER_SECONDS))
+
+
+def run_search(query: str, user, filters: dict[str, str] | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResults:
+    """Search for ``user``; fall back to the embedded backend if Elasticsearch is down; raise SearchDown if both are.
+
+    The answer depends on nothing about the viewer but their audience (``viewer_audience``), so it
+    is cached under that audience: a visitor's search is never answered from a member's.
+    An answer from the fallback is never cached (Elasticsearch may be back on the next request).
+    """
+    query, filters, page = _normalised(query, filters, page)
     audience = viewer_audience(user)
     backend = get_backend()
+    seconds = _answer_seconds()
+    if seconds <= 0:
+        return _answer(backend, query, audience, filters, page, page_size)
+
+    def compute() -> tuple[SearchResults, int]:
+        results = _answer(backend, query, audience, filters, page, page_size)
+        return results, 0 if results.degraded else seconds
+
+    return fragments.cached_value(ANSWERS, ("results", backend.name, query, tuple(filters.items()), page, page_size, audience), compute)
+
+
+def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, render: Callable[[SearchResults], T]) -> T:
+    """``render(results)`` for this search (the page's rendered results), cached like :func:`run_search`'s answer.
+
+    Kept under the same family, audience and normalised query as the answer itself, so it is
+    forgotten by the same index writes; ``render`` must depend on nothing but ``results`` and
+    ``filters`` (never on the viewer beyond their audience).  Raises SearchDown like ``run_search``.
+    """
+    normal_query, normal_filters, normal_page = _normalised(query, filters, page)
+    seconds = _answer_seconds()
+
+    def compute() -> tuple[T, int]:
+        results = run_search(query, user, filters=filters, page=page)
+        return render(results), 0 if results.degraded else seconds
+
+    if seconds <= 0:
+        return compute()[0]
+    # The raw filters too: ``render`` shows them (the "remove filter" links), even ones the search ignores.
+    parts = ("page", get_backend().name, normal_query, tuple(normal_filters.items()), tuple(sorted((filters or {}).items())),
+             normal_page, viewer_audience(user))
+    return fragments.cached_value(ANSWERS, parts, compute)
+
+
+def _answer(backend, query: str, audience: str, filters: dict[str, str], page: int, page_size: int) -> SearchResults:
+    from search.backends.database import DatabaseBackend
+
     try:
         return backend.search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size)
     except SearchUnavailable:

@@ -67,6 +67,8 @@ def write_documents(documents: list[SearchDocument]) -> None:
     Raises SearchUnavailable afterwards when an engine failed, so the background
     task that called it is retried (writing the same documents again is harmless).
     """
+    from search.queries import forget_answers
+
     failed = []
     for backend in writing_backends():
         try:
@@ -74,12 +76,15 @@ def write_documents(documents: list[SearchDocument]) -> None:
         except Exception:  # an engine being down must not lose the others' update
             logger.exception("search: %s could not index %d document(s)", backend.name, len(documents))
             failed.append(backend.name)
+    forget_answers()  # after every engine has written: a search in between cannot cache the old answer under the new generation
     if failed:
         raise SearchUnavailable(f"Could not index {len(documents)} document(s) in {', '.join(failed)}; a retry will.")
 
 
 def delete_entry(key: str) -> None:
     """Remove ``key`` ("kind:pk") from every writing backend; raises SearchUnavailable (for a retry) when one failed."""
+    from search.queries import forget_answers
+
     failed = []
     for backend in writing_backends():
         try:
@@ -87,6 +92,7 @@ def delete_entry(key: str) -> None:
         except Exception:
             logger.exception("search: %s could not delete %s", backend.name, key)
             failed.append(backend.name)
+    forget_answers()
     if failed:
         raise SearchUnavailable(f"Could not remove {key} from {', '.join(failed)}; a retry will.")
 

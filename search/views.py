@@ -5,46 +5,59 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from portal.permissions import member_required
 
 from search.backends.base import FACETS
-from search.queries import SIMILAR_KIND_LABELS, SearchDown, facet_links, find_similar, kind_label, run_search, safe_highlight
+from search.queries import SIMILAR_KIND_LABELS, SearchDown, cached_answer, facet_links, find_similar, kind_label, safe_highlight
 
 
 def search_page(request):
-    """Anyone may search; what they find depends on who they are (queries.viewer_audience)."""
+    """Anyone may search; what they find depends on who they are (queries.viewer_audience).
+
+    The results part of the page (status line, filters, hits, pagination) is the same for
+    everyone in the viewer's audience, so it is kept rendered under the search answers' generation
+    (``queries.cached_answer``): any change to the index shows on the next search.
+    """
     query = request.GET.get("q", "").strip()
     params = {"q": query, **{name: request.GET.get(name, "").strip() for name in FACETS}}
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    context = {"query": query, "breadcrumbs": [{"title": "Home", "url": "/"}], "error": None, "results": None}
+    context = {"query": query, "breadcrumbs": [{"title": "Home", "url": "/"}], "error": None}
     if query:
         try:
-            results = run_search(query, request.user, filters=params, page=page)
+            rendered = cached_answer(query, request.user, params, page, lambda results: _render_results(results, params))
+            context.update({name: mark_safe(html) for name, html in rendered.items()})  # noqa: S308 - rendered templates only
         except SearchDown as down:
             context["error"] = down.user_message
-            status = 503
-        else:
-            status = 200
-            base = {k: v for k, v in params.items() if v}
-            context.update(
-                results=results,
-                hits=[{"hit": hit, "highlight": safe_highlight(hit.highlight), "kind_label": kind_label(hit.kind)} for hit in results.hits],
-                facet_groups=facet_links(results, params),
-                active_filters=[
-                    {"label": kind_label(params[name]) if name == "kind" else params[name],
-                     "url": "?" + urlencode({k: v for k, v in base.items() if k != name})}
-                    for name in FACETS if params.get(name)
-                ],
-                suggestion_url="?" + urlencode({"q": results.suggestion}) if results.suggestion else None,
-                previous_url="?" + urlencode({**base, "page": results.page - 1}) if results.page > 1 else None,
-                next_url="?" + urlencode({**base, "page": results.page + 1}) if results.page < results.page_count else None,
-            )
-        return render(request, "search/search.html", context, status=status)
+            return render(request, "search/search.html", context, status=503)
     return render(request, "search/search.html", context)
+
+
+def _render_results(results, params: dict[str, str]) -> dict[str, str]:
+    """The results part of the page, as two pieces of HTML (the status line sits under the search box)."""
+    base = {k: v for k, v in params.items() if v}
+    context = {
+        "results": results,
+        "hits": [{"hit": hit, "highlight": safe_highlight(hit.highlight), "kind_label": kind_label(hit.kind)} for hit in results.hits],
+        "facet_groups": facet_links(results, params),
+        "active_filters": [
+            {"label": kind_label(params[name]) if name == "kind" else params[name],
+             "url": "?" + urlencode({k: v for k, v in base.items() if k != name})}
+            for name in FACETS if params.get(name)
+        ],
+        "suggestion_url": "?" + urlencode({"q": results.suggestion}) if results.suggestion else None,
+        "previous_url": "?" + urlencode({**base, "page": results.page - 1}) if results.page > 1 else None,
+        "next_url": "?" + urlencode({**base, "page": results.page + 1}) if results.page < results.page_count else None,
+    }
+    return {
+        "results_status": str(render_to_string("search/includes/results_status.html", context)),
+        "results_body": str(render_to_string("search/includes/results.html", context)),
+    }
 
 
 @member_required

@@ -124,6 +124,7 @@ class DatabaseBackend(SearchBackend):
         self._write_fulltext(rows)
         self._add_vocabulary(rows)
         fragments.forget(SIMILAR_RESULTS)
+        _forget_answers()
         return len(rows)
 
     def _write_fulltext(self, rows) -> None:
@@ -163,6 +164,7 @@ class DatabaseBackend(SearchBackend):
             IndexedDocument.objects.filter(id__in=chunk).delete()
         if ids:
             fragments.forget(SIMILAR_RESULTS)
+            _forget_answers()
         return len(ids)
 
     def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
@@ -193,6 +195,7 @@ class DatabaseBackend(SearchBackend):
             # (and the common-query path, which trusts its estimate, is never taken).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE search_indexeddocument, search_indexedarea")
+            _forget_answers()  # fresh statistics can change which path (exact or sampled) a query takes
         return done
 
     def clear(self) -> None:
@@ -205,6 +208,7 @@ class DatabaseBackend(SearchBackend):
             IndexedDocument.objects.all().delete()
             SearchTerm.objects.all().delete()
             fragments.forget(SIMILAR_RESULTS)
+            _forget_answers()
 
     # --- reading ----------------------------------------------------------------------------
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
@@ -441,6 +445,13 @@ def _cache_word(term: str) -> str:
     import hashlib
 
     return term if len(term) <= 40 else hashlib.sha256(term.encode()).hexdigest()[:32]
+
+
+def _forget_answers() -> None:
+    """Every write to this index makes the cached search answers unreachable (``search.queries.run_search``)."""
+    from search.queries import forget_answers
+
+    forget_answers()
 
 
 def _filter_sql(audiences: list[str], filters: dict[str, str]) -> tuple[str, list]:

@@ -14,6 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends.base import SearchUnavailable
+from search.queries import forget_answers
 from search.services import count_all_documents, iter_all_documents, writing_backends
 
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                 written = engine.rebuild(iter_all_documents(kind), progress)
             except SearchUnavailable as error:
                 raise CommandError(f"{error}. Start the search engine or unset ELASTICSEARCH_URL, then run this again.") from error
+            forget_answers()  # cached search answers were computed from the old index
             if progress:
                 progress.finish()
             self.stdout.write(self.style.SUCCESS(

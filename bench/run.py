@@ -16,7 +16,10 @@ Steps, each printed as it starts:
    workers, 1 task worker) and each page driven open-loop at a fixed arrival
    rate (100 requests/s for 60 s) by ``bench/load.py`` (Locust's client):
    p50/p95/p99 and errors.  Pages that need a member are fetched with a
-   signed-in session of the synthetic viewer.
+   signed-in session of the synthetic viewer.  Before each page the runner
+   waits (up to ``--idle-timeout``) until ``/health/`` answers quickly again,
+   so no page inherits the previous page's backlog, and each page's row gives
+   the uvicorn workers' CPU per request (from ``/proc``).
 4. Cold start of one worker: process start → first successful response (median of 3), for the
    ASGI worker process ``serve`` starts, and for the whole ``manage.py serve`` launch.
 5. The other scripts, each printing one final JSON line that this runner reads:
@@ -266,6 +269,70 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 3
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def wait_until_idle(url: str, *, quick_ms: float = 250.0, in_a_row: int = 5, timeout: float = 300.0,
+                    interval: float = 0.2) -> tuple[float, bool]:
+    """Poll ``url`` until it answers 200 within ``quick_ms`` ``in_a_row`` times running; (seconds waited, idle?).
+
+    An open-loop page the server cannot keep up with leaves a queue behind it:
+    the client gives up on its requests after 10 s, but the workers go on
+    serving them (holding database connections) long after the page's minute
+    ends.  Without this wait the next page is measured against that backlog
+    (seen at 04:36: the search page's 500s, "couldn't get a connection after
+    10.00 sec", came from the forum thread's queue).  Gives up after
+    ``timeout`` seconds and says so, so a server that never recovers does not
+    stop the run.
+    """
+    started = time.perf_counter()
+    quick = 0
+    while quick < in_a_row:
+        if time.perf_counter() - started > timeout:
+            return time.perf_counter() - started, False
+        asked = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=max(quick_ms / 1000, 10)) as response:
+                ok = response.status == 200
+        except (urllib.error.URLError, OSError):
+            ok = False
+        quick = quick + 1 if ok and (time.perf_counter() - asked) * 1000 <= quick_ms else 0
+        if quick < in_a_row:
+            time.sleep(interval)
+    return time.perf_counter() - started, True
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux ``/proc``); those that have gone are left out."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid, *(descendant for child in children for descendant in process_tree(int(child)))]
+
+
+def web_worker_pids(server_pid: int) -> list[int]:
+    """The uvicorn processes under the server ``server_pid`` (its supervisor and ASGI workers; not the task workers)."""
+    pids = []
+    for pid in process_tree(server_pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "uvicorn" in command:
+            pids.append(pid)
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds ``pids`` have used so far; a process that has gone counts 0."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -331,6 +398,39 @@ def drive_page(port: int, path: str, rate: float, duration: float, cookie: str) 
     return run_script(args, os.environ.copy(), timeout=duration + 120)
 
 
+def drive_pages(process: subprocess.Popen, port: int, pages, rate: float, duration: float, cookie: str,
+                idle_timeout: float = 300.0) -> dict[str, dict]:
+    """Drive each page in turn, each on an idle server; add the web workers' CPU per request to each result.
+
+    Before each page the runner waits until ``/health/`` answers quickly again
+    (``wait_until_idle``), so no page is measured against the previous page's
+    backlog.  The CPU is the uvicorn processes' (``/proc``) from just before a
+    page until the server is idle after it, divided by the requests sent:
+    the backlog's work counts to the page that caused it.  It depends far
+    less on the machine's load than the latencies do.
+    """
+    health = f"http://127.0.0.1:{port}/health/"
+    workers = web_worker_pids(process.pid)
+    results: dict[str, dict] = {}
+    waited, idle = wait_until_idle(health, timeout=idle_timeout)
+    log(f"server idle after {waited:.1f} s" if idle else f"server still busy after {waited:.0f} s: going on anyway")
+    for figure, path, signed_in, _ in pages:
+        log(f"page {figure}: {path} at {rate:g}/s for {duration:g} s")
+        before = cpu_seconds(workers)
+        result = drive_page(port, path, rate, duration, cookie if signed_in else "")
+        waited, idle = wait_until_idle(health, timeout=idle_timeout)
+        used = cpu_seconds(workers) - before
+        log(f"  {result}")
+        log(f"  web workers' CPU {used:.1f} s; server idle again after {waited:.1f} s"
+            if idle else f"  web workers' CPU {used:.1f} s so far; server still busy after {waited:.0f} s: going on anyway")
+        if "error" not in result:
+            result["server_cpu_ms_per_request"] = round(used * 1000 / max(result["requests"], 1), 1)
+            result["idle_after_s"] = round(waited, 1)
+            result["idle_after"] = idle
+        results[figure] = result
+    return results
+
+
 def page_rows(results: dict[str, dict], pages, rate: float, duration: float) -> list[Row]:
     rows = []
     for figure, path, _, cached in pages:
@@ -341,11 +441,17 @@ def page_rows(results: dict[str, dict], pages, rate: float, duration: float) -> 
             rows.append(Row(name, "–", result["error"], f"p95 ≤ {target} ms, 0 errors", None, False))
             continue
         errors = result["failures"]
+        cpu = result.get("server_cpu_ms_per_request")
+        notes = [f"{figure}: {', '.join(result['errors'])}"] if result["errors"] else []
+        if result.get("idle_after") is False:
+            notes.append(f"{figure}: the server was still working through this page's backlog "
+                         f"{result['idle_after_s']:.0f} s after it; the next page was driven anyway")
         rows.append(Row(
             name, f"{result['p50_ms']:.0f} ms", f"p95 {result['p95_ms']:.0f} / p99 {result['p99_ms']:.0f} ms; "
-            f"{errors} errors of {result['requests']}; {result['achieved_rate']:g}/s sent",
+            f"{errors} errors of {result['requests']}; {result['achieved_rate']:g}/s sent"
+            + (f"; web workers' CPU {cpu:.1f} ms per request" if cpu is not None else ""),
             f"p95 ≤ {target} ms, 0 errors", result["p95_ms"] / target, result["p95_ms"] <= target and errors == 0,
-            [f"{figure}: {', '.join(result['errors'])}"] if result["errors"] else [],
+            notes,
         ))
     return rows
 
@@ -469,6 +575,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--elasticsearch-documents", type=int,
                         help="documents for the Elasticsearch-API search step (default: the same as the embedded one; "
                              "osmem-server, the in-memory stand-in, indexes about 65 a second on this machine)")
+    parser.add_argument("--idle-timeout", type=float, default=300.0,
+                        help="longest wait, in seconds, for the server to work through one page's backlog before the "
+                             "next page (default 300)")
     parser.add_argument("--write-results", action="store_true", help="put the report into bench/RESULTS.md")
     args = parser.parse_args(argv)
     skip = {part.strip() for part in args.skip.split(",") if part.strip()}
@@ -511,10 +620,7 @@ def main(argv: list[str] | None = None) -> None:
         log(f"portal answering on port {port} after {seconds:.1f} s: {shlex.join(server_command(port, 2, 1))}")
         results = {}
         try:
-            for figure, path, signed_in, _ in pages:
-                log(f"page {figure}: {path} at {args.rate:g}/s for {duration:g} s")
-                results[figure] = drive_page(port, path, args.rate, duration, cookie if signed_in else "")
-                log(f"  {results[figure]}")
+            results = drive_pages(process, port, pages, args.rate, duration, cookie, args.idle_timeout)
         finally:
             stop(process)
         rows = page_rows(results, pages, args.rate, duration) + rows

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +171,107 @@ def test_search_rows_report_reused_documents_without_an_indexing_rate():
                             "p50_ms": 60.0, "p95_ms": 150.0}, "database")
     assert [row.median for row in rows] == ["–", "60 ms"]
     assert rows[1].met is True
+
+
+class _Slow:
+    """A stand-in server for the idle wait: answers /health/ slowly to the requests numbered in ``slow``, else quickly."""
+
+    def __init__(self, slow, delay: float = 0.15):
+        import http.server
+        import threading
+
+        self.asked = 0
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.asked += 1
+                if outer.asked in slow:
+                    time.sleep(delay)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/health/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def slow_then_quick():
+    server = _Slow(slow={1, 2, 4, 6})  # quick answers at 3 and 5 are not yet three in a row
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def always_slow():
+    server = _Slow(slow=range(1, 10**9))
+    yield server
+    server.close()
+
+
+def test_idle_wait_goes_on_only_after_several_quick_answers_in_a_row(slow_then_quick):
+    waited, idle = run.wait_until_idle(slow_then_quick.url, quick_ms=100, in_a_row=3, interval=0.01, timeout=30)
+
+    assert idle is True
+    assert slow_then_quick.asked == 9  # every slow answer started the count again: 7, 8 and 9 are the three
+
+
+def test_idle_wait_gives_up_at_its_bound_when_the_server_stays_busy(always_slow):
+    waited, idle = run.wait_until_idle(always_slow.url, quick_ms=100, in_a_row=3, interval=0.01, timeout=1)
+
+    assert idle is False
+    assert waited >= 1
+
+
+def test_idle_wait_counts_a_server_that_does_not_answer_as_busy():
+    waited, idle = run.wait_until_idle(f"http://127.0.0.1:{run.free_port()}/health/", interval=0.01, timeout=0.5)
+
+    assert idle is False
+
+
+def test_web_worker_cpu_counts_the_uvicorn_processes_under_the_server_and_not_the_others():
+    spin = "import time, sys\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\ntime.sleep(60)"
+    # A parent with two children: one whose command line names uvicorn (spins 0.3 s of CPU), one that does not.
+    parent_code = (
+        "import subprocess, sys, time\n"
+        f"a = subprocess.Popen([sys.executable, '-c', {spin!r}, 'uvi' + 'corn-worker'])\n"
+        f"b = subprocess.Popen([sys.executable, '-c', {spin!r}, 'task-worker'])\n"
+        "time.sleep(60)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", parent_code])
+    try:
+        deadline = time.monotonic() + 30
+        while len(run.process_tree(parent.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = run.web_worker_pids(parent.pid)
+        others = [pid for pid in run.process_tree(parent.pid) if pid not in workers and pid != parent.pid]
+        while run.cpu_seconds(workers + others) < 0.55 and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        assert len(workers) == 1 and len(others) == 1
+        assert 0.25 <= run.cpu_seconds(workers) < 0.5
+    finally:
+        for pid in reversed(run.process_tree(parent.pid)):
+            os.kill(pid, signal.SIGKILL)
+        parent.wait()
+
+
+def test_page_rows_give_the_web_workers_cpu_per_request_and_say_when_the_server_never_went_idle():
+    pages = [("forum thread", "/forum/threads/1/", True, False)]
+    result = {"p50_ms": 10000, "p95_ms": 20000, "p99_ms": 22000, "failures": 5211, "requests": 5231, "achieved_rate": 100.0,
+              "errors": ["HTTP 0"], "server_cpu_ms_per_request": 51.3, "idle_after_s": 300.2, "idle_after": False}
+
+    (row,) = run.page_rows({"forum thread": result}, pages, rate=100, duration=60)
+
+    assert row.spread.endswith("; web workers' CPU 51.3 ms per request")
+    assert "still working through this page's backlog 300 s after it" in row.notes[1]

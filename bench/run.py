@@ -309,28 +309,47 @@ def process_tree(pid: int) -> list[int]:
 
 
 def web_worker_pids(server_pid: int) -> list[int]:
-    """The uvicorn processes under the server ``server_pid`` (its supervisor and ASGI workers; not the task workers)."""
+    """The uvicorn processes under the server ``server_pid``: its supervisor and the ASGI workers it spawned.
+
+    The workers' own command line is multiprocessing's (``spawn_main``), so
+    they are found as the uvicorn process's descendants; the task workers are
+    not counted.
+    """
     pids = []
     for pid in process_tree(server_pid):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if "uvicorn" in command:
-            pids.append(pid)
+        if "uvicorn" in command and pid not in pids:
+            pids += [descendant for descendant in process_tree(pid) if descendant not in pids]
     return pids
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds ``pids`` have used so far; a process that has gone counts 0."""
-    total = 0.0
+def cpu_seconds_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each of ``pids`` has used so far; processes that have gone are left out."""
+    used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds ``pids`` have used so far; a process that has gone counts 0."""
+    return sum(cpu_seconds_by_pid(pids).values())
+
+
+def cpu_used_since(before: dict[int, float], server_pid: int) -> float:
+    """CPU seconds the server's uvicorn processes used since ``before`` (``cpu_seconds_by_pid``).
+
+    Read afresh, so a worker uvicorn started meanwhile counts from zero (one that died takes its share with it).
+    """
+    now = cpu_seconds_by_pid(web_worker_pids(server_pid))
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -410,16 +429,15 @@ def drive_pages(process: subprocess.Popen, port: int, pages, rate: float, durati
     less on the machine's load than the latencies do.
     """
     health = f"http://127.0.0.1:{port}/health/"
-    workers = web_worker_pids(process.pid)
     results: dict[str, dict] = {}
     waited, idle = wait_until_idle(health, timeout=idle_timeout)
     log(f"server idle after {waited:.1f} s" if idle else f"server still busy after {waited:.0f} s: going on anyway")
     for figure, path, signed_in, _ in pages:
         log(f"page {figure}: {path} at {rate:g}/s for {duration:g} s")
-        before = cpu_seconds(workers)
+        before = cpu_seconds_by_pid(web_worker_pids(process.pid))
         result = drive_page(port, path, rate, duration, cookie if signed_in else "")
         waited, idle = wait_until_idle(health, timeout=idle_timeout)
-        used = cpu_seconds(workers) - before
+        used = cpu_used_since(before, process.pid)
         log(f"  {result}")
         log(f"  web workers' CPU {used:.1f} s; server idle again after {waited:.1f} s"
             if idle else f"  web workers' CPU {used:.1f} s so far; server still busy after {waited:.0f} s: going on anyway")

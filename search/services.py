@@ -20,33 +20,31 @@ class SearchError(Exception):
 
 
 def index_object(obj) -> None:
-    """Bring ``obj``'s search entry up to date after the current transaction commits."""
+    """Bring ``obj``'s search entry up to date after the current transaction commits.
+
+    Through the outbox (``portal.outbox``): in production the index task is
+    recorded in the caller's transaction and put on the queue after commit,
+    so a save while Redis is down is indexed once it is back, and the request
+    that saved never indexes itself; embedded, it runs inline after commit.
+    """
     searchable = searchable_for(obj)
     if searchable is None:
         return
-    key = (searchable.kind, str(obj.pk))
-    transaction.on_commit(lambda: _enqueue_index(*key))
+    from portal.outbox import enqueue_on_commit
+    from search.tasks import index_search_entry
+
+    enqueue_on_commit(index_search_entry, searchable.kind, str(obj.pk))
 
 
 def remove_object(obj) -> None:
-    """Remove ``obj`` from search after the current transaction commits."""
+    """Remove ``obj`` from search after the current transaction commits (through the outbox, as ``index_object``)."""
     searchable = searchable_for(obj)
     if searchable is None:
         return
-    key = (searchable.kind, str(obj.pk))
-    transaction.on_commit(lambda: _enqueue_remove(*key))
-
-
-def _enqueue_index(kind: str, pk: str) -> None:
-    from search.tasks import index_search_entry
-
-    index_search_entry.enqueue(kind, pk)
-
-
-def _enqueue_remove(kind: str, pk: str) -> None:
+    from portal.outbox import enqueue_on_commit
     from search.tasks import remove_search_entry
 
-    remove_search_entry.enqueue(kind, pk)
+    enqueue_on_commit(remove_search_entry, searchable.kind, str(obj.pk))
 
 
 def writing_backends() -> list:

@@ -53,3 +53,47 @@ def test_operation_committed_while_redis_is_up_is_queued_at_once_and_marked(priv
         wait_for(lambda: delivered(tmp_path), "the invitation", tmp_path)
 
     assert delivered(tmp_path) == Counter({"new.person@suffolk-pharmacy.example": 1})
+
+
+def _watched_thread(member):
+    from forum.models import Board, Subsection
+    from forum.services import post_thread
+
+    board = Board.objects.create(subsection=Subsection.objects.create(name="Management"), name="Commissioning and contracts")
+    return post_thread(member, board, title="Dermatology tier 2 business case", body="Has anyone costed the GPwSI clinics?")
+
+
+def _thread_index_body(thread) -> str:
+    from search.models import IndexedDocument
+
+    entry = IndexedDocument.objects.filter(key=f"thread:{thread.pk}").first()
+    return entry.body if entry else ""
+
+
+def test_reply_posted_while_redis_is_down_is_indexed_once_redis_returns(private_queue, member, tmp_path):
+    from forum.services import post_reply
+
+    thread = _watched_thread(member)
+    private_queue.stop()
+
+    post_reply(member, thread, body="Yes: the Huntingdon cluster's figures came to £38 a patient.")
+
+    (record,) = OutboxTask.objects.filter(task_path="search.tasks.index_search_entry", args=["thread", str(thread.pk)]).order_by("-pk")[:1]
+    assert record.enqueued_at is None and record.last_error  # recorded with the reply; the try after commit failed
+    assert "Huntingdon" not in _thread_index_body(thread)
+
+    private_queue.start()
+    with task_worker(tmp_path, redis_url=private_queue.url):
+        wait_for(lambda: "Huntingdon" in _thread_index_body(thread), "the reply in the thread's search entry", tmp_path)
+
+
+def test_reply_request_in_production_mode_queues_the_index_instead_of_indexing_inline(private_queue, member, client):
+    thread = _watched_thread(member)
+    client.force_login(member.user)
+
+    response = client.post(f"/forum/threads/{thread.pk}/reply/", {"body": "Yes: the Huntingdon cluster costed them."})
+
+    assert response.status_code == 302
+    assert "Huntingdon" not in _thread_index_body(thread)  # no task worker runs here: only the queue could index it
+    assert OutboxTask.objects.filter(task_path="search.tasks.index_search_entry", args=["thread", str(thread.pk)],
+                                     enqueued_at__isnull=False).exists()

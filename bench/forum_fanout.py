@@ -18,6 +18,16 @@ Run from the repository root:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pbc_forum REDIS_URL=redis://127.0.0.1:6379/4 \
       CHANNEL_PREFIX=forum-bench CACHE_KEY_PREFIX=forum-bench python bench/forum_fanout.py
 
+Background tasks run as in production: this process and the server are in
+production mode (``PORTAL_MODE=production``, a fresh random ``SECRET_KEY``
+shared by both), so ``post_reply`` records its search re-index of the thread in
+the outbox and puts it on the queue after commit, and ``serve`` starts one task
+worker that does it (``--task-workers``, default 1), sharing the two cores with
+the web workers as it would in production.  ``--inline-tasks`` runs them the
+way the bench did before: the embedded task backend in this process, so the
+re-index (every reply's text) runs inside ``post_reply``, in the same process
+and under the same GIL as the 1,000 receiving sockets.
+
 ``--fixed-layer`` runs the workers with ``bench/forum_fanout_settings.py``: the
 channel layer's Redis connections without redis-py 8's default 5-second socket
 timeout, which otherwise races channels-redis's 5-second BZPOPMIN and kills
@@ -53,6 +63,8 @@ from collections import Counter
 from pathlib import Path
 
 FIXED_LAYER = False
+INLINE_TASKS = False
+TASK_WORKERS = 1
 MARKER = re.compile(r"bench-(\d+)-end")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,7 +84,7 @@ def start_server(database_url: str, workers: int) -> tuple[int, subprocess.Popen
     if FIXED_LAYER:
         env["DJANGO_SETTINGS_MODULE"] = "bench.forum_fanout_settings"
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--workers", str(workers), "--task-workers", "0",
+        [sys.executable, "manage.py", "serve", "--workers", str(workers), "--task-workers", str(0 if INLINE_TASKS else TASK_WORKERS),
          "--bind", f"127.0.0.1:{port}", "--no-collectstatic"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(f"/tmp/forum_fanout_{port}.log", "w"),
     )
@@ -88,6 +100,20 @@ def start_server(database_url: str, workers: int) -> tuple[int, subprocess.Popen
     process.terminate()  # serve stops its uvicorn (its own process group) on SIGTERM
     process.wait(timeout=60)
     raise SystemExit(f"manage.py serve on port {port} did not start")
+
+
+def production_env() -> dict[str, str]:
+    """What this process and the server need to run in production mode on the loopback (tasks on the queue)."""
+    import secrets
+
+    return {
+        "PORTAL_MODE": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # signs the sessions this process makes for the server
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback; a proxy terminates TLS in production
+        "EMAIL_URL": "locmem://",
+        "LOG_LEVEL": "ERROR",
+    }
 
 
 def process_tree_cpu_seconds(pid: int) -> float:
@@ -113,6 +139,19 @@ def own_redis_url(redis_url: str, database: int | None = None) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
 
 
+def reply_number(frame: str) -> int | None:
+    """The bench reply a thread page's websocket frame announces (its ``bench-N-end`` marker), or None.
+
+    Read from the frame as it came, without decoding the JSON: the 1,000
+    sockets share this process's one core with ``post_reply``, and decoding
+    every frame would delay the next receipt.
+    """
+    if '"reply.posted"' not in frame:
+        return None
+    marker = MARKER.search(frame)
+    return int(marker.group(1)) if marker else None
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
@@ -130,9 +169,13 @@ def main() -> None:
                         help="run the workers with the channel layer's Redis socket timeout off (bench/forum_fanout_settings.py)")
     parser.add_argument("--redis-db", type=int, help="Redis database for the run's channel layer and cache "
                         "(default: the one after REDIS_URL's, so a test suite's cache.clear() cannot flush it mid-run)")
+    parser.add_argument("--inline-tasks", action="store_true",
+                        help="run background tasks inline, in this process and the server (the embedded task backend), "
+                             "as the bench did before: the post's search re-index then runs inside post_reply")
+    parser.add_argument("--task-workers", type=int, default=1, help="task workers serve starts (default 1; none with --inline-tasks)")
     args = parser.parse_args()
-    global FIXED_LAYER
-    FIXED_LAYER = args.fixed_layer
+    global FIXED_LAYER, INLINE_TASKS, TASK_WORKERS
+    FIXED_LAYER, INLINE_TASKS, TASK_WORKERS = args.fixed_layer, args.inline_tasks, args.task_workers
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: fan-out across workers needs the shared services.")
 
@@ -140,6 +183,9 @@ def main() -> None:
     os.environ["REDIS_URL"] = own_redis_url(os.environ["REDIS_URL"], args.redis_db)
     os.environ["CHANNEL_PREFIX"] = os.environ["CACHE_KEY_PREFIX"] = f"fanout-{os.getpid()}"
     print(f"Redis for this run: {os.environ['REDIS_URL']} (prefix {os.environ['CHANNEL_PREFIX']})", flush=True)
+    if not INLINE_TASKS:
+        os.environ.update(production_env())
+    print(f"background tasks: {'inline (embedded task backend)' if INLINE_TASKS else f'on the queue, {TASK_WORKERS} task worker(s)'}")
     if FIXED_LAYER:
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.forum_fanout_settings"  # this process's layer too
     import django
@@ -233,13 +279,9 @@ async def run(args, ports, sessions, thread, poster, server_processes=()):
         try:
             async for raw in ws:
                 now = time.perf_counter()
-                message = json.loads(raw)
-                if message.get("type") != "forum.event" or message.get("kind") != "reply.posted":
+                number = reply_number(raw)
+                if number is None:
                     continue
-                marker = MARKER.search(message["posts"][0]["html"])
-                if marker is None:
-                    continue
-                number = int(marker.group(1))
                 t0 = posted_at[number]
                 counts = received.setdefault(number, Counter())
                 counts[index] += 1

@@ -6,7 +6,7 @@ reach templates, CSV and vCards only through ``directory.privacy``.
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -160,50 +160,80 @@ FILTER_FRAGMENTS = fragments.family("directory-filters")
 LIST_FRAGMENTS = fragments.family("directory-list")
 
 
+def _members_page(request, filters: dict, query_parts: tuple) -> Page:
+    """The page of listed members the query string asks for, with everything their cards need.
+
+    Which members are on the page, and how many match, is the same for every viewer: it is kept in the cache
+    (with the list's family) as the count and the page's member ids, so a viewer class meeting the page for the
+    first time reads 25 members by id instead of counting and sorting the whole directory again.
+    """
+    asked = request.GET.get("page", "")
+
+    def compute() -> tuple[tuple[int, int, list[int]], None]:
+        paginator = Paginator(filtered_members(filters).values_list("pk", flat=True), PAGE_SIZE)
+        page = paginator.get_page(asked)
+        return (paginator.count, page.number, list(page.object_list)), None
+
+    count, number, pks = fragments.cached_value(LIST_FRAGMENTS, ("page", query_parts, asked), compute)
+    found = {m.pk: m for m in _with_profile_data(Member.objects.listed().filter(pk__in=pks))}
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count = count  # known: Paginator.count is a cached property
+    return Page([found[pk] for pk in pks if pk in found], number, paginator)
+
+
 def _page_html(request, form: DirectoryFilterForm | None, with_filters: bool = True) -> tuple[str, str]:
     """The filter form and the results (count, page of member cards, pagination), rendered.
 
     ``form`` is None when the query string is empty (nothing to bind or validate: it is built only if rendered).
-    Both are cached together, in one round trip to Redis, for the viewer's class: contact details differ by
-    viewer, so a cached page is rendered for the viewer's class (whether they see everyone's details, and which
-    organisations they share) and never with the right to see one's own details: a viewer whose own card is on
-    the page gets it rendered for them alone.  The filter form's choices are organisations, localities and
-    service areas, none of them private, so it is forgotten with either family.  A name search (free text) or a
-    form with errors is rendered each time (the filter form only ``with_filters``).
+    A cached page answers in one round trip to Redis: both are kept together for the viewer's class.  Contact
+    details differ by viewer, so a cached page is rendered for the viewer's class (whether they see everyone's
+    details, and which organisations they share) and never with the right to see one's own details: a viewer
+    whose own card is on the page gets it rendered for them alone.  What is the same for every viewer is cached
+    apart from that and shared by every class: the filter form (its choices are organisations, localities and
+    service areas, none of them private) and which members are on the page (``_members_page``).  A name search
+    (free text) or a form with errors is rendered each time (the filter form only ``with_filters``).
     """
     policy = policy_for(request.user)
     filters = form.cleaned_data if form is not None and form.is_valid() else {}
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("partial", None)
+    query_parts = tuple(sorted((k, tuple(v)) for k, v in query.lists()))
 
     def render_filters() -> str:
         return render_to_string("directory/includes/filters.html", {"form": form or DirectoryFilterForm()})
 
     loaded = []
 
-    def page_of_members():
+    def page_of_members(searching: bool = False) -> Page:
         if not loaded:
-            members = _with_profile_data(filtered_members(filters))
-            loaded.append(Paginator(members, PAGE_SIZE).get_page(request.GET.get("page")))
+            if searching:
+                members = _with_profile_data(filtered_members(filters))
+                loaded.append(Paginator(members, PAGE_SIZE).get_page(request.GET.get("page")))
+            else:
+                loaded.append(_members_page(request, filters, query_parts))
         return loaded[0]
 
-    def render_results(card_policy) -> tuple[str, list[int]]:
-        page = page_of_members()
+    def render_results(card_policy, searching: bool = False) -> tuple[str, list[int]]:
+        page = page_of_members(searching)
         cards = _cards(page.object_list, card_policy)
         html = render_to_string("directory/includes/results.html", {"page_obj": page, "cards": cards, "query_string": query.urlencode()})
         return html, [card["member"].pk for card in cards]
 
     if form is not None and (not form.is_valid() or form.cleaned_data.get("q")):
-        return render_filters() if with_filters else "", render_results(policy)[0]
+        return render_filters() if with_filters else "", render_results(policy, searching=True)[0]
     viewer_class = ContactPolicy(None, policy.viewer_org_ids, policy.sees_everything, policy.is_member)
     parts = (
         viewer_class.sees_everything, viewer_class.is_member, tuple(sorted(viewer_class.viewer_org_ids)),
-        tuple(sorted((k, tuple(v)) for k, v in query.lists())), request.GET.get("page", ""),
+        query_parts, request.GET.get("page", ""),
     )
-    filters_html, (results_html, member_pks) = fragments.cached_value(
-        (LIST_FRAGMENTS, FILTER_FRAGMENTS), parts, lambda: ((render_filters(), render_results(viewer_class)), None),
-    )
+    filter_parts = sorted((k, v) for k, v in request.GET.items() if k in DirectoryFilterForm.base_fields)
+
+    def render_page() -> tuple[tuple[str, tuple[str, list[int]]], None]:
+        filters_html = fragments.cached_html(FILTER_FRAGMENTS, filter_parts, render_filters)
+        return (str(filters_html), render_results(viewer_class)), None
+
+    filters_html, (results_html, member_pks) = fragments.cached_value((LIST_FRAGMENTS, FILTER_FRAGMENTS), parts, render_page)
     if policy.viewer_member_pk in member_pks and not policy.sees_everything:
         results_html = render_results(policy)[0]  # the viewer's own card, with their own details, is never stored
     return mark_safe(filters_html), mark_safe(results_html)  # noqa: S308 - only our templates' output is stored

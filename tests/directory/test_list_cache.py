@@ -147,3 +147,15 @@ def test_each_page_and_filter_has_its_own_cached_results(client_for, member, sub
     assert "Sasha Subject" in _page(client)
     assert "Sasha Subject" not in _page(client, {"role": "nurse"})
     assert "Sasha Subject" in _page(client, {"role": subject.job_role})
+
+
+def test_another_viewer_class_reuses_the_page_s_members_without_counting_the_directory(client_for, member, other_org_member, subject):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _page(client_for(member))
+    other = client_for(other_org_member)
+    with CaptureQueriesContext(connection) as captured:
+        html = _page(other)
+    assert "Sasha Subject" in html and EMAIL not in html  # the other organisation's own view, not the first viewer's
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]

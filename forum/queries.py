@@ -99,6 +99,45 @@ def rendered_replies(thread: Thread, rows: list[Reply]) -> list[tuple[Reply, Saf
     return [(row, mark_safe(rendered[row.pk]) if row.pk in rendered else None) for row in rows]
 
 
+def similar_document(thread: Thread):
+    """The thread as the search index holds it (its question and visible replies), to find similar work by.
+
+    Read once per change to the thread (its replies, or the thread itself), not
+    on every view: it reads up to 200 replies.  None when the thread is not
+    searchable (hidden, or on a board only moderators read).
+    """
+    from forum.signals import ALL_REPLIES, thread_replies
+    from search.registry import searchable_for
+
+    parts = ("thread-document", thread.pk, thread.is_hidden, thread.board_id, thread.board.audience)
+    return cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, lambda: (searchable_for(thread).to_document(thread), None))
+
+
+def work_options(thread: Thread) -> SafeString:
+    """The ``<option>``s of the thread's "tag to re-design work" list, rendered once per change to the work or its tags.
+
+    The same for every viewer allowed to tag (the view checks who is); up to
+    200 entries, so rendering them on every view by the author cost ~5 ms.
+    """
+    from forum.signals import ALL_REPLIES, WORK_OPTIONS
+    from redesign.connections import entries_for_thread_choice
+
+    def render() -> tuple[str, None]:
+        choices = entries_for_thread_choice(thread, None)
+        return render_to_string("forum/includes/work_options.html", {"work_choices": choices}) if choices else "", None
+
+    return mark_safe(cached_value((WORK_OPTIONS, ALL_REPLIES), ("work-options", thread.pk), render))  # noqa: S308 - rendered template output
+
+
+def has_guidance(thread: Thread) -> bool:
+    """Whether any guidance page, draft or live, was made from this thread (most have none: then nothing more is read)."""
+    from forum.signals import ALL_REPLIES, THREAD_GUIDANCE
+    from portal.models import GuidancePage
+
+    return cached_value((THREAD_GUIDANCE, ALL_REPLIES), ("thread-guidance", thread.pk),
+                        lambda: (GuidancePage.objects.filter(source_thread_id=thread.pk).exists(), None))
+
+
 def last_event_id(*, thread: Thread | None = None, board: Board | None = None) -> int:
     events = ThreadEvent.objects.all()
     events = events.filter(thread=thread) if thread is not None else events.filter(board=board, kind__in=BOARD_KINDS)

@@ -8,7 +8,7 @@ itself (the accepted answer), is saved or deleted; one generation for all
 threads is moved on when a member's name or status changes (authors' names, and
 "Former member" after erasure).
 """
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from portal import fragments
@@ -55,3 +55,33 @@ def forget_replies_after_name_change(sender, update_fields=None, **kwargs) -> No
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # signing in, or a new password: no name shown on a thread changed
     fragments.forget(ALL_REPLIES)
+
+
+# --- the "tag this thread to re-design work" list ------------------------------------------------------------
+
+#: The options of a thread's "tag to re-design work" list (``forum.queries.work_options``): every entry's title and
+#: organisation, less the entries the thread is already tagged to, on the thread's service areas.
+WORK_OPTIONS = fragments.family("forum.work-options")
+
+
+@receiver(post_save, sender="redesign.MatrixEntry", dispatch_uid="forum.work_options.entry_saved")
+@receiver(post_delete, sender="redesign.MatrixEntry", dispatch_uid="forum.work_options.entry_deleted")
+@receiver(post_save, sender="directory.Organisation", dispatch_uid="forum.work_options.organisation_saved")
+@receiver(post_delete, sender="directory.Organisation", dispatch_uid="forum.work_options.organisation_deleted")
+@receiver(m2m_changed, sender="redesign.MatrixEntry_threads", dispatch_uid="forum.work_options.links_changed")
+@receiver(m2m_changed, sender="forum.Thread_service_areas", dispatch_uid="forum.work_options.areas_changed")
+def forget_work_options(sender, **kwargs) -> None:
+    fragments.forget(WORK_OPTIONS)
+
+
+# --- guidance made from a thread's answer ---------------------------------------------------------------------
+
+#: Whether any guidance page (draft or live) was made from a thread: most threads have none, and then the page
+#: reads nothing about guidance.  Moved on whenever a guidance page is saved (published, unpublished) or deleted.
+THREAD_GUIDANCE = fragments.family("forum.thread-guidance")
+
+
+@receiver(post_save, sender="portal.GuidancePage", dispatch_uid="forum.guidance.page_saved")
+@receiver(post_delete, sender="portal.GuidancePage", dispatch_uid="forum.guidance.page_deleted")
+def forget_thread_guidance(sender, **kwargs) -> None:
+    fragments.forget(THREAD_GUIDANCE)

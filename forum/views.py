@@ -6,6 +6,7 @@ top when the browser runs it.
 from __future__ import annotations
 
 import csv
+import functools
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from forum import queries, reports, services
@@ -24,7 +26,6 @@ from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyFor
 from forum.models import Attachment, Board, Notification, PostRevision, Reply, Report, Subscription, Subsection, Thread
 from portal.permissions import has_role, member_required, permission_required
 from portal.roles import Role
-from redesign.connections import entries_for_thread_choice
 from search.queries import SIMILAR_KINDS, find_similar
 
 
@@ -133,37 +134,52 @@ def new_thread(request, slug):
 
 @member_required
 def thread(request, pk):
-    thread = _thread_or_404(request, pk)
-    thread = (
+    # One read of the thread with what its page shows; who may read it is checked on that same row.
+    thread = get_object_or_404(
         Thread.objects.select_related("board__subsection", "author__user")
-        .prefetch_related("service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .get(pk=thread.pk)
+        .prefetch_related("service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))),
+        pk=pk,
     )
+    if not queries.may_read_thread(request.user, thread):
+        raise Http404("No such thread.")
     # Only what the buttons need is read per reply; the replies themselves come rendered from the cache.
     paginator = Paginator(queries.reply_rows(thread), queries.REPLIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     member = request.user.member if hasattr(request.user, "member") else None
     may_moderate = queries.may_moderate(request.user)
+    may_tag_work = member is not None and (member.pk == thread.author_id or may_moderate)
+    quote = request.GET.get("quote") or ""
+    document = queries.similar_document(thread)
     return render(request, "forum/thread.html", {
         "thread": thread,
         "page_obj": page,
         "replies": queries.rendered_replies(thread, list(page.object_list)),
         "is_last_page": not page.has_next(),
         "may_moderate": may_moderate,
-        "may_accept": member is not None and (member.pk == thread.author_id or may_moderate),
+        "may_accept": may_tag_work,
         "member": member,
         "watching": member is not None and Subscription.objects.filter(member=member, thread=thread).exists(),
-        "reply_form": ReplyForm(initial={"quoted": request.GET.get("quote")}) if not thread.is_locked or may_moderate else None,
-        "quoting": Reply.objects.filter(thread=thread, pk=request.GET.get("quote"), is_hidden=False).select_related("author__user").first()
-        if (request.GET.get("quote") or "").isdigit() else None,
+        "reply_form": _reply_form(quote) if not thread.is_locked or may_moderate else None,
+        "quoting": Reply.objects.filter(thread=thread, pk=quote, is_hidden=False).select_related("author__user").first()
+        if quote.isdigit() else None,
         "move_form": MoveForm(initial={"board": thread.board_id}) if may_moderate else None,
         "last_event": queries.last_event_id(thread=thread),
-        "may_tag_work": member is not None and (member.pk == thread.author_id or may_moderate),
-        "work_choices": entries_for_thread_choice(thread, request.user) if member is not None and (member.pk == thread.author_id or may_moderate) else [],
-        "similar": find_similar(thread, request.user, kinds=SIMILAR_KINDS),
+        "may_tag_work": may_tag_work,
+        "work_options": queries.work_options(thread) if may_tag_work else "",
+        "similar": find_similar(document, request.user, kinds=SIMILAR_KINDS) if document is not None else [],
         **_guidance_context(request.user, thread),
         "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url())),
     })
+
+
+def _reply_form(quote: str) -> ReplyForm | SafeString:
+    """The reply form; without a quote it is the same on every page, so it is drawn once per process."""
+    return ReplyForm(initial={"quoted": quote or None}) if quote else _blank_reply_form()
+
+
+@functools.cache
+def _blank_reply_form() -> SafeString:
+    return ReplyForm().render()
 
 
 def _draft(data, multiple: set[str]) -> dict:
@@ -175,6 +191,11 @@ def _guidance_context(user, thread: Thread) -> dict:
     """Guidance this thread's answer became (drafts shown to SHA editors only), and whether the user may draft it."""
     from portal.models import GuidancePage
 
+    if not queries.has_guidance(thread):
+        return {
+            "guidance_pages": [],
+            "may_draft_guidance": thread.accepted_reply_id is not None and has_role(user, Role.SHA_EDITOR),
+        }
     is_editor = has_role(user, Role.SHA_EDITOR)
     pages = [page for page in GuidancePage.objects.filter(source_thread=thread).order_by("pk") if page.live or is_editor]
     return {

@@ -271,23 +271,28 @@ class DatabaseBackend(SearchBackend):
             raise SearchUnavailable(f"the database full-text search failed: {error}") from error
 
     def _similar(self, text: str, audiences: list[str], kinds: list[str], exclude: list[str], limit: int) -> list[SearchHit]:
-        candidates = key_terms(text, limit=40)
-        if not candidates or limit < 1:
+        import hashlib
+
+        if not (text or "").strip() or limit < 1:
             return []
         engine = self._engine()
         # The word counts are taken afresh every period; an answer ranked with one period's counts is not kept into the next.
         period = int(time.time() // self.SIMILAR_STATISTICS_SECONDS)
-        parts = ("similar", connection.vendor, period, tuple(audiences), tuple(candidates), tuple(kinds), tuple(exclude), limit)
+        digest = hashlib.sha256(text.encode()).hexdigest()  # the text's key terms are picked only when nothing is kept
+        parts = ("similar", connection.vendor, period, tuple(audiences), digest, tuple(kinds), tuple(exclude), limit)
         with connection.cursor() as cursor:
             hits = fragments.cached_value(SIMILAR_RESULTS, parts, lambda: (
-                self._rank_similar(cursor, engine, period, candidates, audiences, kinds, exclude, limit), self.SIMILAR_STATISTICS_SECONDS,
+                self._rank_similar(cursor, engine, period, text, audiences, kinds, exclude, limit), self.SIMILAR_STATISTICS_SECONDS,
             ))
             return _still_visible(cursor, hits, audiences, kinds, exclude)
 
-    def _rank_similar(self, cursor, engine, period: int, candidates: list[tuple[str, int]], audiences: list[str], kinds: list[str],
+    def _rank_similar(self, cursor, engine, period: int, text: str, audiences: list[str], kinds: list[str],
                       exclude: list[str], limit: int) -> list[SearchHit]:
         import math
 
+        candidates = key_terms(text, limit=40)
+        if not candidates:
+            return []
         total, frequencies = self._term_statistics(cursor, engine, period, [term for term, _ in candidates], audiences)
         if not total:
             return []

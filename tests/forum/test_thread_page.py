@@ -1,0 +1,121 @@
+"""The thread page's viewer-independent parts come from the cache, and each shows a change on the next request.
+
+The "tag to re-design work" list, whether guidance was made from the thread,
+and the text similar work is found by are kept per thread; who may see or do
+what is still decided per request.
+"""
+from __future__ import annotations
+
+import pytest
+
+from forum import services
+from search.registry import MEMBERS
+from tests.guidance.conftest import guidance_index, home_page  # noqa: F401 - fixtures
+from tests.search.conftest import database_settings  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def work(region, service_areas):
+    from redesign.models import MatrixEntry
+
+    return MatrixEntry.objects.create(organisation=region["cluster"], service_area=service_areas["Dermatology"],
+                                      title="Community dermatology service")
+
+
+def tag_list(client, thread) -> str:
+    page = client.get(thread.get_absolute_url()).content.decode()
+    start = page.find('id="tag-work"')
+    return page[start:page.find("</select>", start)] if start >= 0 else ""
+
+
+def test_tag_list_shows_newly_recorded_work_on_the_next_request(client_for, member, thread, work, region, service_areas):
+    from redesign.models import MatrixEntry
+
+    client = client_for(member)
+    assert "Community dermatology service" in tag_list(client, thread)
+
+    MatrixEntry.objects.create(organisation=region["cluster"], service_area=service_areas["Diabetes"], title="Diabetes foot clinic")
+
+    assert "Diabetes foot clinic" in tag_list(client, thread)
+
+
+def test_tag_list_drops_work_the_thread_was_just_tagged_to(client_for, member, thread, work):
+    from redesign.services import link_to_entry
+
+    client = client_for(member)
+    assert "Community dermatology service" in tag_list(client, thread)
+
+    link_to_entry(work, thread, actor=member.user)
+
+    assert "Community dermatology service" not in tag_list(client, thread)
+
+
+def test_tag_list_shows_a_renamed_organisation_on_the_next_request(client_for, member, thread, work, region):
+    client = client_for(member)
+    assert "Colchester Town Cluster" in tag_list(client, thread)
+    cluster = region["cluster"]
+
+    cluster.name = "Colchester Central Cluster"
+    cluster.save()
+
+    assert "Colchester Central Cluster" in tag_list(client, thread)
+
+
+def test_tag_list_follows_a_change_to_the_thread_service_areas(client_for, member, thread, work, service_areas):
+    client = client_for(member)
+    assert "Community dermatology service" in tag_list(client, thread)
+
+    thread.service_areas.set([service_areas["Diabetes"]])
+
+    assert "Community dermatology service" not in tag_list(client, thread)
+
+
+def test_tag_list_is_not_offered_to_other_members(client_for, other_org_member, thread, work):
+    assert tag_list(client_for(other_org_member), thread) == ""
+
+
+def test_guidance_drafted_from_a_thread_shows_on_its_next_view(client_for, guidance_index, sha_editor, member, other_org_member, thread):
+    from portal.guidance_services import draft_guidance_from_answer
+
+    reply = services.post_reply(other_org_member, thread, body="The draft is due in May.")
+    services.accept_answer(member, reply)
+    thread.refresh_from_db()
+    client = client_for(sha_editor)
+    assert "Being turned into guidance" not in client.get(thread.get_absolute_url()).content.decode()
+
+    draft_guidance_from_answer(thread, sha_editor.user)
+
+    assert "Being turned into guidance" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_similar_work_follows_a_reply_posted_since_the_last_view(client_for, database_settings, member, other_org_member, thread,
+                                                                 django_capture_on_commit_callbacks):
+    from search.backends import get_backend
+    from tests.search.conftest import make_document
+
+    get_backend().index_documents([make_document(1, "Teledermatology pilot", "Teledermatology photographs sent by practices "
+                                                 "to the hospital.", kind="matrix_entry", audience=MEMBERS)])
+    client = client_for(member)
+    assert "Teledermatology pilot" not in client.get(thread.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_reply(other_org_member, thread, body="Teledermatology photographs could replace the wait.")
+
+    assert "Teledermatology pilot" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_thread_page_query_count_for_its_author_once_cached(client_for, member, other_org_member, thread, work,
+                                                            django_assert_num_queries):
+    services.post_reply(other_org_member, thread, body="An answer")
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+
+    # session, user, member role, member; the thread with its areas and attachments (3); the reply count and the
+    # page's rows; permissions (2); watching; the last event; similar work's savepoint and its release (nothing
+    # similar here, so no check of what may be seen); the re-design work the thread is tagged to.
+    with django_assert_num_queries(16):
+        response = client.get(thread.get_absolute_url())
+
+    assert response.status_code == 200

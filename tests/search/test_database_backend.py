@@ -123,3 +123,20 @@ def test_an_estimated_total_is_shown_as_about_so_many_results(client, database_s
         assert "About " in page and " results" in page
     else:  # SQLite counts every match
         assert "401 results" in page
+
+
+def test_a_long_documents_headline_shows_where_the_query_words_come_together(database_settings):
+    """A long body's headline is drawn from a window (PostgreSQL): it must still find the words together far into the text."""
+    from search.backends import get_backend
+
+    filler = "The cluster met to talk about the agenda for the next quarter. "
+    body = (filler * 15 + "A dermatology clinic was mentioned. " + filler * 600
+            + "The dermatology business case was approved by the PCT. " + filler * 100)
+    assert len(body) > 40_000 and body.index("business") > 35_000
+    backend = get_backend()
+    backend.clear()
+    backend.index_documents([make_document(1, "Cluster minutes", body)])
+
+    results = backend.search("dermatology business case", viewer_audience=MEMBERS)
+
+    assert "business case</mark>" in results.hits[0].highlight

@@ -104,51 +104,8 @@ def test_thread_page_carries_the_live_updates_unavailable_notice(client_for, mem
 
 # Requests go through Django's real WSGI handler: its request_started signal runs
 # close_old_connections, which the test client switches off.
-RESTART_SCRIPT = """
-import io, json, subprocess, sys
-from wsgiref.util import setup_testing_defaults
-import django
-django.setup()
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
-
-app = WSGIHandler()
-
-def get(path):
-    environ = {"PATH_INFO": path, "HTTP_HOST": "localhost", "wsgi.errors": io.StringIO()}
-    setup_testing_defaults(environ)
-    status = []
-    body = b"".join(app(environ, lambda s, h, *a: status.append(s)))
-    return json.loads(body)["components"]["database"]
-
-first = get("/health/")
-before = connection.connection.info.backend_pid
-subprocess.run(sys.argv[1:], check=True)  # restart the server under our open connection
-second = get("/health/")
-after = connection.connection.info.backend_pid
-print(json.dumps({"first": first["ok"], "second": second["ok"], "error": second.get("error"), "new_backend": before != after}))
-"""
-
-
-def test_the_next_request_after_a_database_restart_recovers(private_postgres, tmp_path):
-    """A persistent connection (CONN_MAX_AGE) broken by a restart is noticed and replaced (CONN_HEALTH_CHECKS)."""
-    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL"}}
-    env.update(DATABASE_URL=private_postgres.url, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="portal.settings",
-               PORTAL_DATA_DIR=str(tmp_path / "data"))
-    restart = [str(PG_BIN / "pg_ctl"), "-D", str(private_postgres.data), "-w", "-t", "60", "-m", "fast",
-               "-l", str(private_postgres.folder / "log"),
-               "-o", f"-p {private_postgres.port} -k {private_postgres.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "restart"]
-    if os.geteuid() == 0:
-        restart = ["runuser", "-u", "postgres", "--", *restart]
-
-    result = subprocess.run([sys.executable, "-c", RESTART_SCRIPT, *restart], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-
-    assert result.returncode == 0, result.stderr[-2000:]
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    assert outcome == {"first": True, "second": True, "error": None, "new_backend": True}
-
-
-POOLED_RESTART_SCRIPT = """
+# The scripts' shared start: Django set up, and ``get(path)`` answering /health/'s database part.
+HEALTH_SCRIPT_PREFIX = """
 import io, json, subprocess, sys
 from wsgiref.util import setup_testing_defaults
 import django
@@ -163,7 +120,18 @@ def get(path):
     setup_testing_defaults(environ)
     body = b"".join(app(environ, lambda s, h, *a: None))
     return json.loads(body)["components"]["database"]
+"""
 
+RESTART_SCRIPT = HEALTH_SCRIPT_PREFIX + """
+first = get("/health/")
+before = connection.connection.info.backend_pid
+subprocess.run(sys.argv[1:], check=True)  # restart the server under our open connection
+second = get("/health/")
+after = connection.connection.info.backend_pid
+print(json.dumps({"first": first["ok"], "second": second["ok"], "error": second.get("error"), "new_backend": before != after}))
+"""
+
+POOLED_RESTART_SCRIPT = HEALTH_SCRIPT_PREFIX + """
 first = get("/health/")
 pool = connection.pool
 subprocess.run(sys.argv[1:], check=True)  # restart the server under the pool's idle connections
@@ -172,20 +140,36 @@ print(json.dumps({"pooled": pool.get_stats()["pool_size"] >= 1, "first": first["
 """
 
 
-def test_the_first_request_after_a_database_restart_gets_a_working_pooled_connection(private_postgres, tmp_path):
-    """Production's connection pool tests a connection before lending it, so the pool's dead ones are replaced."""
+def _run_across_a_restart(script: str, private_postgres, tmp_path, **env_vars) -> dict:
+    """Run ``script`` in a fresh process on the private server, restarting the server midway; its last line, read."""
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL"}}
     env.update(DATABASE_URL=private_postgres.url, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="portal.settings",
-               PORTAL_MODE="production", SECRET_KEY="reliability-test-" + "k" * 50, ALLOWED_HOSTS="localhost",
-               STATIC_ROOT=str(tmp_path / "static"), PORTAL_DATA_DIR=str(tmp_path / "data"))
+               PORTAL_DATA_DIR=str(tmp_path / "data"), **env_vars)
     restart = [str(PG_BIN / "pg_ctl"), "-D", str(private_postgres.data), "-w", "-t", "60", "-m", "fast",
                "-l", str(private_postgres.folder / "log"),
                "-o", f"-p {private_postgres.port} -k {private_postgres.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "restart"]
     if os.geteuid() == 0:
         restart = ["runuser", "-u", "postgres", "--", *restart]
 
-    result = subprocess.run([sys.executable, "-c", POOLED_RESTART_SCRIPT, *restart], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", script, *restart], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
     assert result.returncode == 0, result.stderr[-2000:]
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_next_request_after_a_database_restart_recovers(private_postgres, tmp_path):
+    """A persistent connection (CONN_MAX_AGE) broken by a restart is noticed and replaced (CONN_HEALTH_CHECKS)."""
+    outcome = _run_across_a_restart(RESTART_SCRIPT, private_postgres, tmp_path)
+
+    assert outcome == {"first": True, "second": True, "error": None, "new_backend": True}
+
+
+def test_the_first_request_after_a_database_restart_gets_a_working_pooled_connection(private_postgres, tmp_path):
+    """Production's connection pool tests a connection before lending it, so the pool's dead ones are replaced."""
+    outcome = _run_across_a_restart(
+        POOLED_RESTART_SCRIPT, private_postgres, tmp_path,
+        PORTAL_MODE="production", SECRET_KEY="reliability-test-" + "k" * 50, ALLOWED_HOSTS="localhost",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+
     assert outcome == {"pooled": True, "first": True, "second": True, "error": None}

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from directory.models import Member
 from directory.privacy import CONTACT_FIELDS, ContactPolicy
-from portal.csv_stream import csv_lines, safe_cell
+from portal.csv_stream import csv_lines
 
 EXPORT_COLUMNS = ["first_name", "last_name", "job_role", "job_title", "organisations", "specialties", "interests", "email", "phone"]
 
@@ -21,14 +21,14 @@ def members_csv_rows(members: Iterable[Member], policy: ContactPolicy):
         for member in members:
             shown = policy.visible_fields(member)
             yield [
-                safe_cell(member.user.first_name),
-                safe_cell(member.user.last_name),
+                member.user.first_name,
+                member.user.last_name,
                 member.get_job_role_display(),
-                safe_cell(member.job_title),
-                safe_cell("; ".join(o.name for o in member.organisations.all())),
+                member.job_title,
+                "; ".join(o.name for o in member.organisations.all()),
                 "; ".join(a.name for a in member.specialties.all()),
                 "; ".join(a.name for a in member.interests.all()),
-                *[safe_cell(shown.get(field, "")) for field, _label, _attr in CONTACT_FIELDS],
+                *[shown.get(field, "") for field, _label, _attr in CONTACT_FIELDS],
             ]
 
     return csv_lines(EXPORT_COLUMNS, rows())

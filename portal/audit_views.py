@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from portal.csv_stream import csv_lines, safe_cell
+from portal.csv_stream import csv_lines
 from portal.models import AuditEvent
 from portal.permissions import permission_required
 
@@ -90,15 +90,15 @@ def _csv_rows(events):
     for event in events:
         yield [
             timezone.localtime(event.occurred_at).isoformat(),
-            safe_cell(event.actor_display),
+            event.actor_display,
             event.actor_account or "",
             event.actor_roles,
             event.action,
-            safe_cell(event.description),
+            event.description,
             event.target_type,
             event.target_id,
-            safe_cell(event.target_display),
-            safe_cell(json.dumps(event.detail, ensure_ascii=False)),
+            event.target_display,
+            json.dumps(event.detail, ensure_ascii=False),
         ]
 
 

@@ -10,17 +10,15 @@ forget it all the same, so a "places left" added to a row later is not served
 stale.
 """
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal import fragments
 from portal.page_cache import forget_cached_pages_on_commit
+from portal.signals import connect_to_page_changes
 
 EVENT_LIST = fragments.family("events.list")
 
 
-def forget_event_list(*args, **kwargs) -> None:
+def forget_event_list() -> None:
     fragments.forget(EVENT_LIST)
 
 
@@ -31,17 +29,7 @@ def forget_event_list_and_cached_pages(*args, **kwargs) -> None:
     forget_cached_pages_on_commit()
 
 
-page_published.connect(forget_event_list, dispatch_uid="events.list.published")
-page_unpublished.connect(forget_event_list, dispatch_uid="events.list.unpublished")
-post_page_move.connect(forget_event_list, dispatch_uid="events.list.moved")
-
-
-@receiver(post_save, dispatch_uid="events.list.page_saved")
-@receiver(post_delete, dispatch_uid="events.list.page_deleted")
-def forget_event_list_after_page_change(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):
-        forget_event_list()
-
+connect_to_page_changes(forget_event_list, "events.list")
 
 for _model, _name in (("events.EventSession", "session"), ("events.Booking", "booking"), ("directory.ServiceArea", "area")):
     post_save.connect(forget_event_list_and_cached_pages, sender=_model, dispatch_uid=f"events.list.{_name}_saved")

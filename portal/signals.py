@@ -6,18 +6,33 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.page_cache import forget_cached_pages_on_commit
 
+
+def connect_to_page_changes(callback, uid: str) -> None:
+    """Call ``callback()`` whenever any page is published, unpublished, moved, saved or deleted.
+
+    For caches of anything drawn from pages.  ``uid`` prefixes the receivers'
+    ``dispatch_uid``s, so connecting the same callback again connects nothing
+    more.  The receivers are held strongly: they are made here and nothing else
+    keeps them alive.
+    """
+
+    def after_page_event(sender, **kwargs) -> None:
+        callback()
+
+    def after_model_saved_or_deleted(sender, instance, **kwargs) -> None:
+        if isinstance(instance, Page):
+            callback()
+
+    page_published.connect(after_page_event, weak=False, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(after_page_event, weak=False, dispatch_uid=f"{uid}.unpublished")
+    post_page_move.connect(after_page_event, weak=False, dispatch_uid=f"{uid}.moved")
+    post_save.connect(after_model_saved_or_deleted, weak=False, dispatch_uid=f"{uid}.page_saved")
+    post_delete.connect(after_model_saved_or_deleted, weak=False, dispatch_uid=f"{uid}.page_deleted")
+
+
 # Any page saved, going live, leaving, moving or going away can change the home page's lists and the
 # guidance pages (a replacement, a superseded notice): forget every cached page.
-page_published.connect(forget_cached_pages_on_commit, dispatch_uid="page_cache.published")
-page_unpublished.connect(forget_cached_pages_on_commit, dispatch_uid="page_cache.unpublished")
-post_page_move.connect(forget_cached_pages_on_commit, dispatch_uid="page_cache.moved")
-
-
-@receiver(post_save, dispatch_uid="page_cache.page_saved")
-@receiver(post_delete, dispatch_uid="page_cache.page_deleted")
-def forget_cached_pages_after_page_change(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):
-        forget_cached_pages_on_commit()
+connect_to_page_changes(forget_cached_pages_on_commit, "page_cache")
 
 
 @receiver(post_save, sender="forum.Thread", dispatch_uid="page_cache.thread_saved")

@@ -59,6 +59,37 @@ def test_a_published_event_shows_on_the_next_request(client, client_for, member,
     assert b"Second seminar" in client_for(member).get("/events/").content
 
 
+def test_an_unpublished_event_leaves_the_list_on_the_next_request(client_for, member, make_event):
+    event = make_event(audience="members", title="Members training")
+    viewer = client_for(member)
+    assert b"Members training" in viewer.get("/events/").content
+
+    event.unpublish()
+
+    assert b"Members training" not in viewer.get("/events/").content
+
+
+def test_a_deleted_event_leaves_the_list_on_the_next_request(client_for, member, make_event):
+    event = make_event(audience="members", title="Members training")
+    viewer = client_for(member)
+    assert b"Members training" in viewer.get("/events/").content
+
+    event.delete()
+
+    assert b"Members training" not in viewer.get("/events/").content
+
+
+def test_a_saved_event_change_shows_on_the_next_request(client_for, member, make_event):
+    event = make_event(audience="members", title="Members training")
+    viewer = client_for(member)
+    viewer.get("/events/")
+
+    event.title = "Members training (retitled)"
+    event.save()
+
+    assert b"Members training (retitled)" in viewer.get("/events/").content
+
+
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_a_booking_forgets_the_cached_list(client, client_for, member, other_org_member, make_event, signed_in):
     event = make_event(audience="public", title="Open seminar")

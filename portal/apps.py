@@ -10,9 +10,11 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal import audit, roles, signals  # noqa: F401 - connects receivers
+        from portal import audit, permissions, roles, sessions, signals  # noqa: F401 - connects receivers
 
         audit.connect_receivers()
+        permissions.connect_receivers()
+        sessions.connect_receivers()
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
 

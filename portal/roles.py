@@ -183,7 +183,9 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
 def user_roles(user) -> set[Role]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    names = {g.name for g in user.groups.all()}
+    from portal.permissions import viewer_facts
+
+    names = viewer_facts(user).roles
     return {role for role in Role if str(role) in names}
 
 

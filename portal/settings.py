@@ -182,6 +182,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pbc-portal"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Sessions and the viewer's role facts (portal/permissions.py) are kept in the cache only when every
+# process shares it: an in-memory cache is one process's, and another process's sign-out or role change
+# would go unseen there.  cached_db reads the session from Redis and writes it to both, so a signed-in
+# page needs no session query; signing out deletes both copies (portal/sessions.py deletes the cached
+# copy of any session row deleted elsewhere, e.g. on erasure).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+PORTAL_VIEWER_FACTS_CACHED = REDIS_URL is not None
 
 # --- search --------------------------------------------------------------------------
 ELASTICSEARCH_URL = env.get_url("ELASTICSEARCH_URL", {"http", "https"}, "http://127.0.0.1:9200")
@@ -210,6 +217,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- accounts (django-allauth) ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # Permissions from the viewer's cached role facts; signs nobody in (portal/permissions.py).
+    "portal.permissions.CachedPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

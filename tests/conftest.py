@@ -35,6 +35,12 @@ def _fast_hashing_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PORTAL_BASE_URL = "http://testserver"
+    # Sessions and the viewer's role facts kept in the cache, as production keeps them in Redis, whichever
+    # cache the run has (an in-memory one serves this single process just as well): query-count pins are
+    # then the same in both runs.  tests/portal/test_viewer_facts.py and tests/security/test_sessions.py
+    # cover the embedded mode's database-only path too.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.PORTAL_VIEWER_FACTS_CACHED = True
     cache.clear()
     yield
     cache.clear()

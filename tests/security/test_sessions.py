@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client
 
 from tests.conftest import DEMO_PASSWORD
 
 NEW_PASSWORD = "Another-horse-battery-7"
+
+
+@pytest.fixture(autouse=True, params=["cached_db", "db"])
+def session_engine(request, settings):
+    """Every rule here holds for sessions kept in the cache too (production with Redis) and in the database alone (embedded)."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param
 
 
 def signed_in(member) -> Client:
@@ -58,3 +66,25 @@ def test_wrong_current_password_changes_nothing_and_keeps_sessions(member):
     assert is_signed_in(elsewhere)
     member.user.refresh_from_db()
     assert member.user.check_password(DEMO_PASSWORD)
+
+
+def test_signing_out_ends_the_session_for_anyone_holding_its_cookie(member):
+    client = signed_in(member)
+    stolen = Client()
+    stolen.cookies = client.cookies.__class__(client.cookies)
+
+    client.post("/accounts/logout/")
+
+    assert not is_signed_in(stolen)
+
+
+def test_deleting_session_rows_signs_the_person_out_even_when_the_session_is_cached(member):
+    """As erasing a member does (directory.services._delete_sessions_after_commit): a query, not a sign-out."""
+    from django.contrib.sessions.models import Session
+
+    client = signed_in(member)
+    assert is_signed_in(client)
+
+    Session.objects.all().delete()
+
+    assert not is_signed_in(client)

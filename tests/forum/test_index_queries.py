@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from forum.models import Board, Thread
 
-# Session, user, two-factor role check, member; the subsections, their boards with thread counts, the
-# viewer's unread notifications; the viewer's permissions (2) for the header.
-PINNED_BOARD_LIST_QUERIES = 9
+# User, member; the subsections, their boards with thread counts, the viewer's unread notifications (the
+# session and the viewer's roles and permissions come from the cache: portal/permissions.py).
+PINNED_BOARD_LIST_QUERIES = 5
 
 
 def _queries(client) -> int:

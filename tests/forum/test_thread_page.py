@@ -112,10 +112,11 @@ def test_thread_page_query_count_for_its_author_once_cached(client_for, member, 
     client = client_for(member)
     client.get(thread.get_absolute_url())
 
-    # session, user, member role, member; the thread with its areas and attachments (3); the reply count and the
-    # page's rows; permissions (2); watching; the last event; similar work's savepoint and its release (nothing
-    # similar here, so no check of what may be seen); the re-design work the thread is tagged to.
-    with django_assert_num_queries(16):
+    # user, member; the thread with its areas and attachments (3); the reply count and the page's rows; watching;
+    # the last event; similar work's savepoint and its release (nothing similar here, so no check of what may be
+    # seen); the re-design work the thread is tagged to.  The session and the viewer's roles and permissions come
+    # from the cache (portal/permissions.py).
+    with django_assert_num_queries(12):
         response = client.get(thread.get_absolute_url())
 
     assert response.status_code == 200

@@ -147,3 +147,22 @@ def test_without_a_shared_cache_each_request_reads_the_roles_afresh(client_for, 
     get_user_model().groups.through.objects.filter(user=network_admin.user, group__name=str(Role.NETWORK_ADMIN)).delete()
 
     assert not admin_link_shown(client)
+
+
+def test_a_change_made_behind_the_portals_back_is_seen_once_the_facts_expire(client_for, network_admin, monkeypatch):
+    """The time-to-live bounds what no signal reports (SQL by hand, a restore, a change while Redis was away)."""
+    import time
+
+    from portal import permissions
+
+    monkeypatch.setattr(permissions, "FACTS_TIMEOUT", 1)
+    client = client_for(network_admin)
+    assert admin_link_shown(client)
+    from django.contrib.auth import get_user_model
+
+    get_user_model().groups.through.objects.filter(user=network_admin.user, group__name=str(Role.NETWORK_ADMIN)).delete()
+    assert admin_link_shown(client)  # no signal: the cached facts still stand
+
+    time.sleep(1.2)
+
+    assert not admin_link_shown(client)

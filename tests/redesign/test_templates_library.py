@@ -121,8 +121,9 @@ def test_anonymous_sees_only_public_templates_in_the_list(client, network_admin,
 
 # --- the library list: a fixed number of queries whatever the number of templates and versions ----------------
 
-# Session, user, two-factor role check, member, the viewer's permissions (2), the templates, their versions.
-PINNED_TEMPLATE_LIST_QUERIES = 8
+# User, member, the templates, their versions (the session and the viewer's roles and permissions come from
+# the cache: portal/permissions.py).
+PINNED_TEMPLATE_LIST_QUERIES = 4
 
 
 def _list_queries(client) -> int:

@@ -511,8 +511,15 @@ def fanout_row(result: dict) -> Row:
     if "error" in result:
         return Row(name, "–", result["error"], "p99 ≤ 250 ms, 0 lost", None, False)
     ok = result["p99_ms"] <= 250 and result["lost"] == 0 and result["duplicated"] == 0
+    cpu = ""
+    if result.get("server_cpu_ms_per_reply") is not None:  # steadier than the latencies on a busy machine
+        cpu = f"; CPU per reply: server {result['server_cpu_ms_per_reply']} ms"
+        if result.get("task_workers_cpu_ms_per_reply") is not None:
+            cpu += f" (task workers {result['task_workers_cpu_ms_per_reply']} ms)"
+        if result.get("bench_cpu_ms_per_reply") is not None:
+            cpu += f", the bench's receiving process {result['bench_cpu_ms_per_reply']} ms on the same cores"
     return Row(name, f"{result['p50_ms']:.0f} ms", f"p99 {result['p99_ms']:.0f} ms; lost {result['lost']}, "
-               f"duplicated {result['duplicated']}", "p99 ≤ 250 ms, 0 lost", result["p99_ms"] / 250, ok)
+               f"duplicated {result['duplicated']}{cpu}", "p99 ≤ 250 ms, 0 lost", result["p99_ms"] / 250, ok)
 
 
 def booking_rows(result: dict) -> list[Row]:

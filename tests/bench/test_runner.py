@@ -276,3 +276,14 @@ def test_page_rows_give_the_web_workers_cpu_per_request_and_say_when_the_server_
 
     assert row.spread.endswith("; web workers' CPU 51.3 ms per request")
     assert "still working through this page's backlog 300 s after it" in row.notes[1]
+
+
+def test_fanout_row_gives_the_server_and_bench_cpu_per_reply_beside_the_latencies():
+    result = {"sockets": 1000, "p50_ms": 446, "p99_ms": 1582, "lost": 0, "duplicated": 0, "server_cpu_ms_per_reply": 157,
+              "task_workers_cpu_ms_per_reply": 9, "bench_cpu_ms_per_reply": 67}
+
+    row = run.fanout_row(result)
+
+    assert row.spread == ("p99 1582 ms; lost 0, duplicated 0; CPU per reply: server 157 ms (task workers 9 ms), "
+                          "the bench's receiving process 67 ms on the same cores")
+    assert row.met is False

@@ -56,6 +56,28 @@ def generate(count: int, words: list[str], seed: int = 7):
         )
 
 
+def engine_cpu_ms(pid: int | None) -> float:
+    """CPU time (ms) the search server process has used so far, summed over its threads (ns precision)."""
+    if not pid:
+        return 0.0
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e6
+
+
+def engine_rss_mb(pid: int | None) -> int | None:
+    if not pid:
+        return None
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):  # peak resident set
+            return int(line.split()[1]) // 1024
+    return None
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -75,13 +97,17 @@ def main() -> None:
     if args.backend == "database" and not os.environ.get("DATABASE_URL"):
         os.environ["PORTAL_DATA_DIR"] = tmp
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    server = relay = None
+    server = relay = pid = None
     if args.backend == "elasticsearch" and not os.environ.get("ELASTICSEARCH_URL"):
         from osmem_server import OsmemServer
 
         from tests.search.relay import Relay
 
+        # A soft cap on the Go heap (the machine is shared; osmem held 4.5 GB at 100,000 documents before the
+        # mapping lost its unused sub-fields): the server collects garbage harder near it instead of growing.
+        os.environ.setdefault("GOMEMLIMIT", "6GiB")
         server = OsmemServer.start(japanese=False, freeze=False)
+        pid = server.pid
         relay = Relay(server.url).__enter__()
         os.environ["ELASTICSEARCH_URL"] = relay.url
         os.environ["PORTAL_DATA_DIR"] = tmp
@@ -114,7 +140,7 @@ def main() -> None:
     else:
         backend.clear()
         print(f"{engine}: indexing {args.count:,} generated documents …", flush=True)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), engine_cpu_ms(pid)
         last = [0.0]
 
         def progress(done, _total):
@@ -124,27 +150,34 @@ def main() -> None:
 
         written = backend.rebuild(generate(args.count, words), progress)
         elapsed = time.perf_counter() - started
-        print(f"indexed {written:,} documents in {elapsed:.1f} s: {written / elapsed:,.0f} documents/s")
+        index_cpu = engine_cpu_ms(pid) - cpu_started
+        print(f"indexed {written:,} documents in {elapsed:.1f} s: {written / elapsed:,.0f} documents/s"
+              + (f"; search server CPU {index_cpu / 1000:.1f} s ({index_cpu / max(written, 1):.2f} ms a document), "
+                 f"peak memory {engine_rss_mb(pid):,} MB" if pid else ""))
 
     rng = random.Random(11)
     queries = JUDGED + [" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(args.queries - len(JUDGED))]
     for query in queries[:5]:  # warm up
         backend.search(query, viewer_audience=MEMBERS)
-    timings, found, estimated = [], 0, 0
+    timings, cpu, found, estimated = [], [], 0, 0
     for query in queries:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), engine_cpu_ms(pid)
         results = backend.search(query, viewer_audience=MEMBERS, page_size=10)
         timings.append((time.perf_counter() - t0) * 1000)
+        cpu.append(engine_cpu_ms(pid) - c0)
         found += bool(results.total)
         estimated += results.approximate
     print(f"{len(queries)} queries (member, first page of 10, with facets and highlights; {found} found something, "
           f"{estimated} of them common enough to be counted from a sample): "
-          f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms")
+          f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms"
+          + (f"; search server CPU a query: p50 {statistics.median(cpu):.1f} ms, p95 {percentile(cpu, 95):.1f} ms" if pid else ""))
     # The last line is for ``python -m bench``, which reads it.
     print(json.dumps({
         "backend": args.backend, "documents": written, "index_seconds": None if reused else round(elapsed, 1),
         "documents_per_second": None if reused else round(written / elapsed), "queries": len(queries), "estimated": estimated,
         "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(max(timings), 1),
+        **({"engine_index_cpu_s": None if reused else round(index_cpu / 1000, 1), "engine_peak_mb": engine_rss_mb(pid),
+            "engine_cpu_p50_ms": round(statistics.median(cpu), 1), "engine_cpu_p95_ms": round(percentile(cpu, 95), 1)} if pid else {}),
     }))
     if relay:
         relay.__exit__(None, None, None)

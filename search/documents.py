@@ -2,8 +2,9 @@
 
 Text is analysed in English (stemming: "services" finds "service"); the
 search analyzer adds the NHS synonym list (``search.analysis.SYNONYMS``).
-``*.plain`` sub-fields and ``spell`` keep unstemmed words for the "did you
-mean" suggester.  The portal reads and writes through an alias
+``spell`` keeps unstemmed words for the "did you mean" suggester.  (Title and
+body had unstemmed ``*.plain`` sub-fields too, which no query read; they
+indexed every word twice more and were dropped: bench/RESULTS.md.)  The portal reads and writes through an alias
 (``<SEARCH_INDEX_PREFIX>-content``); each rebuild makes a new concrete index
 ``<alias>-<timestamp>`` and swaps the alias to it.
 """
@@ -25,7 +26,7 @@ plain = analyzer("portal_plain", tokenizer="standard", filter=["lowercase"])
 
 
 def _text() -> Text:
-    return Text(analyzer=english, search_analyzer=english_search, fields={"plain": Text(analyzer=plain)})
+    return Text(analyzer=english, search_analyzer=english_search)
 
 
 class PortalDocument(Document):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,11 +34,16 @@ from search.registry import PUBLIC, SearchDocument
 FIELDS = ["title^3", "body"]
 FACET_FIELDS = {"kind": "kind", "service_area": "service_areas", "organisation": "organisation", "year": "year"}
 FACET_LIMIT = 20
-BULK_CHUNK = 500
+#: Documents per bulk request.  At least 1,000: osmem-server makes one segment per bulk request and re-indexes
+#: every ten segments of fewer than 1,000 documents into one, so 500-document requests had every document
+#: indexed twice (bench/RESULTS.md); Elasticsearch's own advice is bulk requests of a few megabytes.
+BULK_CHUNK = 2000
 #: How many of the best text matches recency and boost are applied to (see ElasticsearchBackend.search).
 RESCORE_WINDOW = 500
+#: Recency: a Gaussian decay on the document's date, as Elasticsearch's ``gauss`` decay function computes it.
+RECENCY_SCALE_DAYS, RECENCY_OFFSET_DAYS, RECENCY_DECAY, RECENCY_WEIGHT = 1825, 30, 0.5, 0.5
 #: A bulk request is also cut at this size, so a batch of long documents never makes one huge request (the client's default is 100 MB).
-BULK_MAX_BYTES = 5 * 1024 * 1024
+BULK_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _clean(text: str) -> str:
@@ -215,7 +221,24 @@ class ElasticsearchBackend(SearchBackend):
 
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
                page: int = 1, page_size: int = 10) -> SearchResults:
-        from elasticsearch_dsl import A, Q, SF
+        """Two requests: the ranking (best text matches, total, facets), then the page's hits with highlights.
+
+        Recency (a gentle boost, at most half as much again, fading over about five years) and each document's own
+        multiplier (superseded guidance ranks below current guidance) re-rank the best ``RESCORE_WINDOW`` text
+        matches (at least the page asked for): the first request returns only their ids, text scores, dates and
+        boosts, and :func:`adjusted_score` multiplies each text score by what the ``function_score`` rescore used to
+        (``1 + 0.5 × gauss(date)``, times ``boost``).  A document outside the window (text score below the window's)
+        cannot be lifted into it by recency or boost alone, as with a rescore.
+
+        Why not a ``rescore`` (or a ``function_score``) in the query: osmem-server, the only Elasticsearch-compatible
+        engine these machines can run, evaluates a rescore query over the *whole index* for every search, not over
+        the window — 150–200 ms of its CPU per query at 10,000 documents and ten times that at 100,000, whatever the
+        query (bench/RESULTS.md).  On a real cluster the cost of the two requests is one more round trip and a few
+        hundred tiny hits.  The second request asks for the page's ids only, with the text query as its highlight
+        query, so highlighting (osmem's other dear step) is done for the page's hits and nothing else.
+        """
+        from elasticsearch import NotFoundError
+        from elasticsearch_dsl import A, Q
 
         audiences = visible_audiences(viewer_audience)
         filters = {name: value for name, value in (filters or {}).items() if value}
@@ -224,52 +247,63 @@ class ElasticsearchBackend(SearchBackend):
         clauses = parse_query(query)
         if not clauses:
             return results
+        text = Q("bool", must=self._text_query(clauses))
         matched = Q("bool", must=self._text_query(clauses), filter=self._filters(audiences, filters))
-        # Recency (a gentle boost, at most half as much again, fading over about five years) and each document's own
-        # multiplier (superseded guidance ranks below current guidance) are applied by a rescore of the best
-        # RESCORE_WINDOW text matches, not by a function_score over every match: on osmem-server at 100,000
-        # documents the function_score made a common word's query take 25-38 s instead of 1-2 s (bench/RESULTS.md).
-        # Within the window the scores are exactly what the function_score gave; a document outside it
-        # (text score below the window's) cannot be lifted into it by recency or boost alone.
-        adjust = Q(
-            "function_score", query=Q("match_all"), score_mode="sum", boost_mode="replace",
-            functions=[SF({"weight": 1}), SF("gauss", date={"origin": "now", "scale": "1825d", "offset": "30d", "decay": 0.5}, weight=0.5)],
-        )
-        adjust = Q("function_score", query=adjust, boost_mode="multiply", functions=[SF("field_value_factor", field="boost", missing=1.0)])
-        rescore = {"window_size": max(RESCORE_WINDOW, page * page_size), "query": {
-            "rescore_query": adjust.to_dict(), "query_weight": 1.0, "rescore_query_weight": 1.0, "score_mode": "multiply"}}
-        search = self._search().query(matched).extra(track_total_hits=True, rescore=rescore).source(excludes=["body", "spell"])
-        search = search.highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END], fragment_size=160, number_of_fragments=2)
-        search = search.highlight("body", "title")
+        window = max(RESCORE_WINDOW, page * page_size)
+        ranking = self._search().query(matched).extra(track_total_hits=True).source(includes=["date", "boost"])[:window]
         for facet, field in FACET_FIELDS.items():
-            search.aggs.bucket(facet, A("terms", field=field, size=FACET_LIMIT))
-        search = search[(page - 1) * page_size: page * page_size]
-        from elasticsearch import NotFoundError
-
+            ranking.aggs.bucket(facet, A("terms", field=field, size=FACET_LIMIT))
         try:
-            response = self._guard(search.execute)
+            response = self._guard(ranking.execute)
         except NotFoundError:  # nothing indexed yet: the alias does not exist
             return results
         results.total = response.hits.total.value
-        for hit in response:
+        now = timezone.now()
+        ranked = []
+        for n, hit in enumerate(response):
             source = hit.to_dict()
-            highlight = getattr(hit.meta, "highlight", None)
-            fragments = list(getattr(highlight, "body", []) or []) if highlight else []
-            html = " … ".join(marked_to_html(fragment) for fragment in fragments) if fragments else plain_excerpt(self._opening(hit.meta.id))
-            date = source.get("date")
-            results.hits.append(SearchHit(
-                key=hit.meta.id, kind=source["kind"], pk=source["object_pk"], title=source["title"], url=source["url"],
-                highlight=html, date=_parse_date(date), organisation=source.get("organisation") or "",
-                service_areas=tuple(source.get("service_areas") or ()), score=hit.meta.score or 0.0,
-            ))
+            ranked.append((adjusted_score(hit.meta.score or 0.0, _parse_date(source.get("date")), source.get("boost"), now), n, hit.meta.id))
+        ranked.sort(key=lambda item: (-item[0], item[1]))  # equal scores keep the engine's order
+        chosen = ranked[(page - 1) * page_size: page * page_size]
         aggregations = response.aggregations.to_dict() if hasattr(response, "aggregations") else {}
         for facet in FACET_FIELDS:
             buckets = aggregations.get(facet, {}).get("buckets", [])
             ordered = sorted(buckets, key=lambda b: -int(b["key"])) if facet == "year" else buckets
             results.facets[facet] = [FacetCount(str(b["key"]), b["doc_count"]) for b in ordered]
+        if chosen:
+            results.hits = self._page_hits([(key, score) for score, _n, key in chosen], text, audiences)
         if not results.total:
             results.suggestion = self._suggest(query, audiences)
         return results
+
+    def _page_hits(self, chosen: list[tuple[str, float]], text, audiences: list[str]) -> list[SearchHit]:
+        """The chosen documents (key, adjusted score), in that order, with their fields and highlights."""
+        from elasticsearch_dsl import Q
+
+        keys = [key for key, _score in chosen]
+        # The audience filter again: the page request must never return what the viewer may not see, even if a
+        # document's audience changed between the two requests.
+        search = self._search().query(Q("bool", filter=[Q("ids", values=keys), Q("terms", audience=audiences)]))
+        search = search.source(excludes=["body", "spell"])[:len(keys)]
+        search = search.highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END], fragment_size=160, number_of_fragments=2,
+                                          highlight_query=text.to_dict())
+        search = search.highlight("body", "title")
+        found = {hit.meta.id: hit for hit in self._guard(search.execute)}
+        hits = []
+        for key, score in chosen:
+            hit = found.get(key)
+            if hit is None:  # deleted between the two requests
+                continue
+            source = hit.to_dict()
+            highlight = getattr(hit.meta, "highlight", None)
+            fragments = list(getattr(highlight, "body", []) or []) if highlight else []
+            html = " … ".join(marked_to_html(fragment) for fragment in fragments) if fragments else plain_excerpt(self._opening(key))
+            hits.append(SearchHit(
+                key=key, kind=source["kind"], pk=source["object_pk"], title=source["title"], url=source["url"],
+                highlight=html, date=_parse_date(source.get("date")), organisation=source.get("organisation") or "",
+                service_areas=tuple(source.get("service_areas") or ()), score=score,
+            ))
+        return hits
 
     def similar(self, text: str, viewer_audience: str = PUBLIC, kinds: Iterable[str] = (), exclude: Iterable[str] = (),
                 limit: int = 5) -> list[SearchHit]:
@@ -343,6 +377,27 @@ class ElasticsearchBackend(SearchBackend):
             raise SearchUnavailable(f"Elasticsearch at {self.url} did not answer: {error}") from error
         if health.get("status") == "red":
             raise SearchUnavailable(f"Elasticsearch at {self.url} reports status red")
+
+
+def adjusted_score(text_score: float, date: datetime | None, boost, now: datetime) -> float:
+    """The text score times recency (``1 + 0.5 × gauss(date)``) times the document's boost (1 when it has none).
+
+    ``gauss`` is Elasticsearch's decay function with origin now, scale five years, offset 30 days and decay 0.5:
+    ``decay ** ((max(0, distance − offset) / scale) ** 2)``; a document without a date counts as recent (1), as a
+    decay function treats a missing field.
+    """
+    if date is None:
+        recency = 1.0
+    else:
+        if timezone.is_naive(date):
+            date = timezone.make_aware(date, dt_timezone.utc)
+        distance = max(0.0, abs((now - date).total_seconds()) / 86400 - RECENCY_OFFSET_DAYS)
+        recency = RECENCY_DECAY ** ((distance / RECENCY_SCALE_DAYS) ** 2)
+    try:
+        boost = 1.0 if boost is None else float(boost)
+    except (TypeError, ValueError):
+        boost = 1.0
+    return text_score * (1.0 + RECENCY_WEIGHT * recency) * boost
 
 
 def _parse_date(value) -> datetime | None:

@@ -40,6 +40,9 @@ FACET_LIMIT = 20
 BULK_CHUNK = 2000
 #: How many of the best text matches recency and boost are applied to (see ElasticsearchBackend.search).
 RESCORE_WINDOW = 500
+#: What the ranking request's answer is cut down to (Elasticsearch's ``filter_path``).
+RANKING_FIELDS = ["hits.total", "hits.hits._id", "hits.hits._score", "hits.hits._source", "aggregations.*.buckets.key",
+                  "aggregations.*.buckets.doc_count"]
 #: Recency: a Gaussian decay on the document's date, as Elasticsearch's ``gauss`` decay function computes it.
 RECENCY_SCALE_DAYS, RECENCY_OFFSET_DAYS, RECENCY_DECAY, RECENCY_WEIGHT = 1825, 30, 0.5, 0.5
 #: A bulk request is also cut at this size, so a batch of long documents never makes one huge request (the client's default is 100 MB).
@@ -254,18 +257,21 @@ class ElasticsearchBackend(SearchBackend):
         for facet, field in FACET_FIELDS.items():
             ranking.aggs.bucket(facet, A("terms", field=field, size=FACET_LIMIT))
         try:
-            response = self._guard(ranking.execute)
+            # The raw client, not ranking.execute(): up to RESCORE_WINDOW hits are read, and only their id, score, date
+            # and boost (filter_path keeps the engine from sending, and the client from wrapping, anything else).
+            response = self._guard(self.client.search, index=self.alias, body=ranking.to_dict(), filter_path=RANKING_FIELDS).body
         except NotFoundError:  # nothing indexed yet: the alias does not exist
             return results
-        results.total = response.hits.total.value
+        hits = response.get("hits", {})
+        results.total = hits.get("total", {}).get("value", 0)
         now = timezone.now()
         ranked = []
-        for n, hit in enumerate(response):
-            source = hit.to_dict()
-            ranked.append((adjusted_score(hit.meta.score or 0.0, _parse_date(source.get("date")), source.get("boost"), now), n, hit.meta.id))
+        for n, hit in enumerate(hits.get("hits", [])):
+            source = hit.get("_source") or {}
+            ranked.append((adjusted_score(hit.get("_score") or 0.0, _parse_date(source.get("date")), source.get("boost"), now), n, hit["_id"]))
         ranked.sort(key=lambda item: (-item[0], item[1]))  # equal scores keep the engine's order
         chosen = ranked[(page - 1) * page_size: page * page_size]
-        aggregations = response.aggregations.to_dict() if hasattr(response, "aggregations") else {}
+        aggregations = response.get("aggregations", {})
         for facet in FACET_FIELDS:
             buckets = aggregations.get(facet, {}).get("buckets", [])
             ordered = sorted(buckets, key=lambda b: -int(b["key"])) if facet == "year" else buckets

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
@@ -97,6 +98,35 @@ def rendered_replies(thread: Thread, rows: list[Reply]) -> list[tuple[Reply, Saf
 
     rendered = cached_value((ALL_REPLIES, thread_replies(thread.pk)), ("thread-replies", thread.pk, pks), render) if pks else {}
     return [(row, mark_safe(rendered[row.pk]) if row.pk in rendered else None) for row in rows]
+
+
+#: Stands for the viewer's CSRF token in a cached list of replies; replaced by the real one on every request.
+CSRF_PLACEHOLDER = "forum-csrf-token-placeholder"
+
+
+def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate: bool, may_accept: bool, may_quote: bool,
+               csrf_token: str) -> SafeString:
+    """A page of replies with their buttons, rendered once per change to the thread and per kind of viewer.
+
+    The buttons differ by viewer only through what the key holds: which of the
+    page's replies are the viewer's own (Edit), whether they moderate (Edit,
+    Hide), may accept an answer, or may quote (the thread is open to them).
+    The forms' CSRF token is the only per-request part: the cached HTML holds
+    ``CSRF_PLACEHOLDER`` and each request puts its own token in.
+    """
+    from forum.signals import ALL_REPLIES, thread_replies
+
+    own = tuple(row.pk for row in rows if member is not None and row.author_id == member.pk)
+    parts = ("reply-list", thread.pk, page.number, tuple(row.pk for row in rows), own, may_moderate, may_accept, may_quote)
+
+    def render() -> tuple[str, None]:
+        return render_to_string("forum/includes/reply_list.html", {
+            "replies": rendered_replies(thread, rows), "thread": thread, "page_obj": page, "member": member,
+            "may_moderate": may_moderate, "may_accept": may_accept, "reply_form": may_quote, "csrf_token": CSRF_PLACEHOLDER,
+        }), None
+
+    html = cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, render)
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, escape(csrf_token)))  # noqa: S308 - rendered template output
 
 
 def similar_document(thread: Thread):

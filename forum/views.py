@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -150,16 +151,18 @@ def thread(request, pk):
     may_tag_work = member is not None and (member.pk == thread.author_id or may_moderate)
     quote = request.GET.get("quote") or ""
     document = queries.similar_document(thread)
+    reply_form = _reply_form(quote) if not thread.is_locked or may_moderate else None
     return render(request, "forum/thread.html", {
         "thread": thread,
         "page_obj": page,
-        "replies": queries.rendered_replies(thread, list(page.object_list)),
+        "reply_list": queries.reply_list(thread, page, list(page.object_list), member=member, may_moderate=may_moderate,
+                                         may_accept=may_tag_work, may_quote=reply_form is not None, csrf_token=get_token(request)),
         "is_last_page": not page.has_next(),
         "may_moderate": may_moderate,
         "may_accept": may_tag_work,
         "member": member,
         "watching": member is not None and Subscription.objects.filter(member=member, thread=thread).exists(),
-        "reply_form": _reply_form(quote) if not thread.is_locked or may_moderate else None,
+        "reply_form": reply_form,
         "quoting": Reply.objects.filter(thread=thread, pk=quote, is_hidden=False).select_related("author__user").first()
         if quote.isdigit() else None,
         "move_form": MoveForm(initial={"board": thread.board_id}) if may_moderate else None,

@@ -120,3 +120,31 @@ def test_thread_page_query_count_for_its_author_once_cached(client_for, member, 
         response = client.get(thread.get_absolute_url())
 
     assert response.status_code == 200
+
+
+def test_accept_button_carries_the_viewers_own_csrf_token(member, other_org_member, thread):
+    import re
+
+    from django.test import Client
+
+    reply = services.post_reply(other_org_member, thread, body="The draft is due in May.")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member.user)
+    client.get(thread.get_absolute_url())  # the list of replies is now cached
+    page = client.get(thread.get_absolute_url()).content.decode()
+    form = page[page.index(f'action="/forum/replies/{reply.pk}/accept/"'):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    response = client.post(f"/forum/replies/{reply.pk}/accept/", {"csrfmiddlewaretoken": token})
+
+    thread.refresh_from_db()
+    assert response.status_code == 302 and thread.accepted_reply_id == reply.pk
+
+
+def test_edit_link_on_a_cached_reply_is_shown_only_to_its_author(client_for, make_member, other_org_member, thread):
+    someone_else = make_member()
+    reply = services.post_reply(other_org_member, thread, body="The draft is due in May.")
+    edit = f'href="/forum/replies/{reply.pk}/edit/"'
+    assert edit in client_for(other_org_member).get(thread.get_absolute_url()).content.decode()
+
+    assert edit not in client_for(someone_else).get(thread.get_absolute_url()).content.decode()

@@ -77,6 +77,33 @@ def reply_rows(thread: Thread) -> QuerySet[Reply]:
     return Reply.objects.filter(thread=thread).only("pk", "thread_id", "author_id", "is_hidden").order_by("pk")
 
 
+class CachedReplyRows:
+    """A thread's reply rows for ``Paginator``: the count and each page's rows read once per change to the thread.
+
+    Holds what ``reply_rows`` reads, as (pk, author, hidden) per reply, under
+    the thread's generations (every reply saved or deleted moves them on).
+    """
+
+    def __init__(self, thread: Thread):
+        from forum.signals import ALL_REPLIES, thread_replies
+
+        self.thread = thread
+        self.names = (ALL_REPLIES, thread_replies(thread.pk))
+
+    def count(self) -> int:
+        return cached_value(self.names, ("reply-count", self.thread.pk), lambda: (reply_rows(self.thread).count(), None))
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Reply]:
+        def read() -> tuple[list[tuple], None]:
+            return [(row.pk, row.author_id, row.is_hidden) for row in reply_rows(self.thread)[index]], None
+
+        rows = cached_value(self.names, ("reply-rows", self.thread.pk, index.start, index.stop), read)
+        return [Reply(pk=pk, thread_id=self.thread.pk, author_id=author_id, is_hidden=is_hidden) for pk, author_id, is_hidden in rows]
+
+
 def rendered_replies(thread: Thread, rows: list[Reply]) -> list[tuple[Reply, SafeString | None]]:
     """Each reply of a page with its content as every reader sees it, rendered once per change to the thread.
 
@@ -166,6 +193,13 @@ def has_guidance(thread: Thread) -> bool:
 
     return cached_value((THREAD_GUIDANCE, ALL_REPLIES), ("thread-guidance", thread.pk),
                         lambda: (GuidancePage.objects.filter(source_thread_id=thread.pk).exists(), None))
+
+
+def thread_last_event_id(thread: Thread) -> int:
+    """``last_event_id`` for a thread page, read once per change to the thread (every event moves its generation on)."""
+    from forum.signals import ALL_REPLIES, thread_replies
+
+    return cached_value((ALL_REPLIES, thread_replies(thread.pk)), ("last-event", thread.pk), lambda: (last_event_id(thread=thread), None))
 
 
 def last_event_id(*, thread: Thread | None = None, board: Board | None = None) -> int:

@@ -32,6 +32,12 @@ def forget_replies_after_thread_change(sender, instance, **kwargs) -> None:
     fragments.forget(thread_replies(instance.pk))
 
 
+@receiver(post_save, sender="forum.ThreadEvent", dispatch_uid="forum.replies.event_saved")
+def forget_thread_after_event(sender, instance, **kwargs) -> None:
+    """The thread page's last event id (where live updates resume) is kept with the replies."""
+    fragments.forget(thread_replies(instance.thread_id))
+
+
 @receiver(post_save, sender="forum.Attachment", dispatch_uid="forum.replies.attachment_saved")
 @receiver(post_delete, sender="forum.Attachment", dispatch_uid="forum.replies.attachment_deleted")
 def forget_replies_after_attachment_change(sender, instance, **kwargs) -> None:

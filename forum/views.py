@@ -144,7 +144,7 @@ def thread(request, pk):
     if not queries.may_read_thread(request.user, thread):
         raise Http404("No such thread.")
     # Only what the buttons need is read per reply; the replies themselves come rendered from the cache.
-    paginator = Paginator(queries.reply_rows(thread), queries.REPLIES_PER_PAGE)
+    paginator = Paginator(queries.CachedReplyRows(thread), queries.REPLIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     member = request.user.member if hasattr(request.user, "member") else None
     may_moderate = queries.may_moderate(request.user)
@@ -166,7 +166,7 @@ def thread(request, pk):
         "quoting": Reply.objects.filter(thread=thread, pk=quote, is_hidden=False).select_related("author__user").first()
         if quote.isdigit() else None,
         "move_form": MoveForm(initial={"board": thread.board_id}) if may_moderate else None,
-        "last_event": queries.last_event_id(thread=thread),
+        "last_event": queries.thread_last_event_id(thread),
         "may_tag_work": may_tag_work,
         "work_options": queries.work_options(thread) if may_tag_work else "",
         "similar": find_similar(document, request.user, kinds=SIMILAR_KINDS) if document is not None else [],

@@ -112,11 +112,11 @@ def test_thread_page_query_count_for_its_author_once_cached(client_for, member, 
     client = client_for(member)
     client.get(thread.get_absolute_url())
 
-    # user, member; the thread with its areas and attachments (3); the reply count and the page's rows; watching;
-    # the last event; similar work's savepoint and its release (nothing similar here, so no check of what may be
-    # seen); the re-design work the thread is tagged to.  The session and the viewer's roles and permissions come
-    # from the cache (portal/permissions.py).
-    with django_assert_num_queries(12):
+    # user, member; the thread with its areas and attachments (3); watching; similar work's savepoint and its
+    # release (nothing similar here, so no check of what may be seen); the re-design work the thread is tagged to.
+    # The session and the viewer's roles and permissions come from the cache (portal/permissions.py), and so do the
+    # reply count, the page's rows and the last event (forum/queries.py).
+    with django_assert_num_queries(9):
         response = client.get(thread.get_absolute_url())
 
     assert response.status_code == 200
@@ -148,3 +148,29 @@ def test_edit_link_on_a_cached_reply_is_shown_only_to_its_author(client_for, mak
     assert edit in client_for(other_org_member).get(thread.get_absolute_url()).content.decode()
 
     assert edit not in client_for(someone_else).get(thread.get_absolute_url()).content.decode()
+
+
+def test_last_event_id_moves_on_with_a_reply_posted_since_the_last_view(client_for, member, other_org_member, thread):
+    from forum.models import ThreadEvent
+
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+
+    services.post_reply(other_org_member, thread, body="The draft is due in May.")
+
+    newest = ThreadEvent.objects.filter(thread=thread).order_by("-pk").values_list("pk", flat=True).first()
+    assert f'data-last-event="{newest}"' in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_new_reply_moves_the_last_page_on_the_next_request(client_for, member, other_org_member, thread, settings):
+    from forum.queries import REPLIES_PER_PAGE
+
+    settings.FORUM_POSTS_PER_WINDOW = 1000
+    for n in range(REPLIES_PER_PAGE):
+        services.post_reply(other_org_member, thread, body=f"Answer {n}")
+    client = client_for(member)
+    assert "Page 2 of 2" not in client.get(thread.get_absolute_url()).content.decode()
+
+    services.post_reply(other_org_member, thread, body="One more answer")
+
+    assert "Page 2 of 2" in client.get(thread.get_absolute_url()).content.decode()

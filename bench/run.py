@@ -600,7 +600,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--elasticsearch-documents", type=int,
                         help="documents for the Elasticsearch-API search step (default: the same as the embedded one, "
                              "100,000; osmem-server, the in-memory stand-in, indexes them in about 10 minutes on this "
-                             "machine under load and holds about 3.3 GB)")
+                             "machine under load and peaks at about 4.5 GB while answering the queries)")
     parser.add_argument("--idle-timeout", type=float, default=300.0,
                         help="longest wait, in seconds, for the server to work through one page's backlog before the "
                              "next page (default 300)")

@@ -168,7 +168,8 @@ if REDIS_URL:
             "BACKEND": "portal.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "pbc"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # One connection pool per process: Django makes a cache object per request under ASGI (portal/redis_pool.py).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "pool_class": "portal.redis_pool.SharedConnectionPool"},
         }
     }
     CHANNEL_LAYERS = {

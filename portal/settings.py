@@ -174,10 +174,14 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # No socket timeout: channels-redis blocks up to 5 s on BZPOPMIN, and redis-py 8's
-            # default 5 s socket timeout would end a consumer's receive loop (redis-py#4091).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "prefix": env.get("CHANNEL_PREFIX", "pbc-asgi")},
+            # Redis publish/subscribe: a message to a thread's group is published once and each worker
+            # process hands it to its own sockets, instead of one Redis list entry per socket that every
+            # consumer then pops (channels_redis.core).  It halves the workers' CPU per broadcast to 1,000
+            # sockets (bench/RESULTS.md).  Delivery is at most once, which suits live updates: pages
+            # work by reload and catch up on reconnect.  The receive loop polls with a 0.1 s timeout, so
+            # redis-py 8's 5 s socket timeout (redis-py#4091) does not end it.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL}], "prefix": env.get("CHANNEL_PREFIX", "pbc-asgi")},
         }
     }
 else:

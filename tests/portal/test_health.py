@@ -43,7 +43,7 @@ def test_health_reports_a_stopped_redis_cache_as_down(client, db):
 
 def test_health_reports_a_stopped_channel_layer_as_down(client, db, settings):
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [f"redis://127.0.0.1:{closed_port()}/0"]}}
+        "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [f"redis://127.0.0.1:{closed_port()}/0"]}}
     }
 
     response = client.get("/health/")
@@ -72,4 +72,4 @@ def test_health_uses_redis_for_cache_and_channel_layer_when_configured(client, d
     body = client.get("/health/").json()
 
     assert body["components"]["cache"]["backend"] == "TolerantRedisCache"
-    assert body["components"]["channel_layer"]["backend"] == "RedisChannelLayer"
+    assert body["components"]["channel_layer"]["backend"] == "RedisPubSubChannelLayer"

@@ -6,6 +6,8 @@ there are (pinned by tests at two data sizes).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -154,6 +156,42 @@ def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate:
 
     html = cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, render)
     return mark_safe(html.replace(CSRF_PLACEHOLDER, escape(csrf_token)))  # noqa: S308 - rendered template output
+
+
+@dataclass(frozen=True)
+class ThreadViewer:
+    """What about the viewer changes a thread page's main column (``thread_main``)."""
+
+    member: object | None
+    may_moderate: bool
+    watching: bool
+    is_sha_editor: bool
+
+
+def thread_main(thread: Thread, page, rows: list[Reply], viewer: ThreadViewer, *, audience: str, render) -> str:
+    """The thread page's main column, rendered once per change to what it shows and per kind of viewer.
+
+    Everything in it is either the thread's (its replies, attachments, status,
+    tags, guidance, similar work: each family below is moved on by the change
+    that alters it) or decided by what the key holds about the viewer: which of
+    the page's replies are theirs, whether they asked the question, moderate,
+    watch the thread, edit SHA guidance, and their search audience.  Who may read
+    the thread is checked by the view on every request, before this.  The
+    forms' CSRF token is left as ``CSRF_PLACEHOLDER`` for the view to fill in.
+    """
+    from forum.signals import ALL_REPLIES, BOARDS, THREAD_GUIDANCE, WORK_OPTIONS, thread_replies
+    from redesign.views import MATRIX_FRAGMENTS
+    from search.backends.database import SIMILAR_RESULTS
+    from search.queries import ANSWERS
+
+    member = viewer.member
+    own = tuple(row.pk for row in rows if member is not None and row.author_id == member.pk)
+    parts = ("thread-main", thread.pk, page.number, tuple(row.pk for row in rows), own,
+             member is not None and member.pk == thread.author_id, member is not None and is_member(member.user),
+             viewer.may_moderate, viewer.watching, viewer.is_sha_editor, audience)
+    families = (thread_replies(thread.pk), ALL_REPLIES, WORK_OPTIONS, THREAD_GUIDANCE, BOARDS, MATRIX_FRAGMENTS,
+                SIMILAR_RESULTS, ANSWERS)
+    return cached_value(families, parts, render)
 
 
 def similar_document(thread: Thread):

@@ -91,3 +91,18 @@ THREAD_GUIDANCE = fragments.family("forum.thread-guidance")
 @receiver(post_delete, sender="portal.GuidancePage", dispatch_uid="forum.guidance.page_deleted")
 def forget_thread_guidance(sender, **kwargs) -> None:
     fragments.forget(THREAD_GUIDANCE)
+
+
+# --- the boards a thread page offers to move it to --------------------------------------------------------------
+
+#: The thread page's main column (``forum.views.thread``) shows moderators every board to move the thread to:
+#: moved on whenever a board or subsection is saved or deleted.
+BOARDS = fragments.family("forum.boards")
+
+
+@receiver(post_save, sender="forum.Board", dispatch_uid="forum.boards.board_saved")
+@receiver(post_delete, sender="forum.Board", dispatch_uid="forum.boards.board_deleted")
+@receiver(post_save, sender="forum.Subsection", dispatch_uid="forum.boards.subsection_saved")
+@receiver(post_delete, sender="forum.Subsection", dispatch_uid="forum.boards.subsection_deleted")
+def forget_boards(sender, **kwargs) -> None:
+    fragments.forget(BOARDS)

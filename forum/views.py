@@ -19,7 +19,9 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from forum import queries, reports, services
@@ -27,7 +29,7 @@ from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyFor
 from forum.models import Attachment, Board, Notification, PostRevision, Reply, Report, Subscription, Subsection, Thread
 from portal.permissions import has_role, member_required, permission_required
 from portal.roles import Role
-from search.queries import SIMILAR_KINDS, find_similar
+from search.queries import SIMILAR_KINDS, find_similar, viewer_audience
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[dict]:
@@ -133,35 +135,67 @@ def new_thread(request, slug):
     })
 
 
+#: How long a thread page's main column may be kept (every change it shows moves its generation on before then).
+THREAD_MAIN_SECONDS = 600
+
+
 @member_required
 def thread(request, pk):
-    # One read of the thread with what its page shows; who may read it is checked on that same row.
-    thread = get_object_or_404(
-        Thread.objects.select_related("board__subsection", "author__user")
-        .prefetch_related("service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))),
-        pk=pk,
-    )
+    # One read of the thread; who may read it is checked on that row before anything is served.
+    thread = get_object_or_404(Thread.objects.select_related("board__subsection", "author__user"), pk=pk)
     if not queries.may_read_thread(request.user, thread):
         raise Http404("No such thread.")
-    # Only what the buttons need is read per reply; the replies themselves come rendered from the cache.
     paginator = Paginator(queries.CachedReplyRows(thread), queries.REPLIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     member = request.user.member if hasattr(request.user, "member") else None
-    may_moderate = queries.may_moderate(request.user)
-    may_tag_work = member is not None and (member.pk == thread.author_id or may_moderate)
+    viewer = queries.ThreadViewer(
+        member=member,
+        may_moderate=queries.may_moderate(request.user),
+        watching=member is not None and Subscription.objects.filter(member=member, thread=thread).exists(),
+        is_sha_editor=has_role(request.user, Role.SHA_EDITOR),
+    )
     quote = request.GET.get("quote") or ""
-    document = queries.similar_document(thread)
-    reply_form = _reply_form(quote) if not thread.is_locked or may_moderate else None
+
+    def render_main() -> tuple[str, int]:
+        # Kept ten minutes at most: similar work re-checks what the viewer may see on every call it makes, and
+        # this bounds how long a change made behind the search index's back (no index write) can go unseen.
+        return render_to_string("forum/includes/thread_main.html", _thread_context(request, thread, page, rows, viewer, quote),
+                                request=request), THREAD_MAIN_SECONDS
+
+    if quote:  # quoting a reply: drawn for this request only
+        main = render_main()[0]
+    else:
+        main = queries.thread_main(thread, page, rows, viewer, audience=viewer_audience(request.user), render=render_main)
     return render(request, "forum/thread.html", {
         "thread": thread,
+        "main": mark_safe(main.replace(queries.CSRF_PLACEHOLDER, escape(get_token(request)))),  # noqa: S308 - rendered template output
+        "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url())),
+    })
+
+
+def _thread_context(request, thread: Thread, page, rows: list, viewer: queries.ThreadViewer, quote: str) -> dict:
+    """Everything the thread page's main column shows, with ``CSRF_PLACEHOLDER`` for the forms' token."""
+    thread = (
+        Thread.objects.select_related("board__subsection", "author__user")
+        .prefetch_related("service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .get(pk=thread.pk)
+    )
+    member, may_moderate = viewer.member, viewer.may_moderate
+    may_tag_work = member is not None and (member.pk == thread.author_id or may_moderate)
+    document = queries.similar_document(thread)
+    reply_form = _reply_form(quote) if not thread.is_locked or may_moderate else None
+    return {
+        "thread": thread,
         "page_obj": page,
-        "reply_list": queries.reply_list(thread, page, list(page.object_list), member=member, may_moderate=may_moderate,
-                                         may_accept=may_tag_work, may_quote=reply_form is not None, csrf_token=get_token(request)),
+        "reply_list": queries.reply_list(thread, page, rows, member=member, may_moderate=may_moderate,
+                                         may_accept=may_tag_work, may_quote=reply_form is not None,
+                                         csrf_token=queries.CSRF_PLACEHOLDER),
         "is_last_page": not page.has_next(),
         "may_moderate": may_moderate,
         "may_accept": may_tag_work,
         "member": member,
-        "watching": member is not None and Subscription.objects.filter(member=member, thread=thread).exists(),
+        "watching": viewer.watching,
         "reply_form": reply_form,
         "quoting": Reply.objects.filter(thread=thread, pk=quote, is_hidden=False).select_related("author__user").first()
         if quote.isdigit() else None,
@@ -171,8 +205,8 @@ def thread(request, pk):
         "work_options": queries.work_options(thread) if may_tag_work else "",
         "similar": find_similar(document, request.user, kinds=SIMILAR_KINDS) if document is not None else [],
         **_guidance_context(request.user, thread),
-        "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url())),
-    })
+        "csrf_token": queries.CSRF_PLACEHOLDER,
+    }
 
 
 def _reply_form(quote: str) -> ReplyForm | SafeString:

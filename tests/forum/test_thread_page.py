@@ -112,11 +112,11 @@ def test_thread_page_query_count_for_its_author_once_cached(client_for, member, 
     client = client_for(member)
     client.get(thread.get_absolute_url())
 
-    # user, member; the thread with its areas and attachments (3); watching; similar work's savepoint and its
-    # release (nothing similar here, so no check of what may be seen); the re-design work the thread is tagged to.
-    # The session and the viewer's roles and permissions come from the cache (portal/permissions.py), and so do the
-    # reply count, the page's rows and the last event (forum/queries.py).
-    with django_assert_num_queries(9):
+    # user, member, the thread (who may read it is checked on it), watching.  The main column (question, replies,
+    # tags, guidance, similar work) comes from the cache, drawn for this kind of viewer since the thread last changed
+    # (forum.queries.thread_main); so do the session, the viewer's roles and permissions (portal/permissions.py), the
+    # reply count and the page's rows.
+    with django_assert_num_queries(4):
         response = client.get(thread.get_absolute_url())
 
     assert response.status_code == 200
@@ -174,3 +174,86 @@ def test_a_new_reply_moves_the_last_page_on_the_next_request(client_for, member,
     services.post_reply(other_org_member, thread, body="One more answer")
 
     assert "Page 2 of 2" in client.get(thread.get_absolute_url()).content.decode()
+
+
+# --- the page's main column, kept per change to the thread and per kind of viewer (forum.queries.thread_main) ---
+
+def test_question_edit_link_is_not_shown_to_another_member_after_the_asker_viewed(client_for, member, other_org_member, thread):
+    edit = f'href="/forum/threads/{thread.pk}/edit/"'
+    assert edit in client_for(member).get(thread.get_absolute_url()).content.decode()
+
+    assert edit not in client_for(other_org_member).get(thread.get_absolute_url()).content.decode()
+
+
+def test_moderator_tools_are_not_shown_to_a_member_after_a_moderator_viewed(client_for, moderator, other_org_member, thread):
+    assert "Hide the thread" in client_for(moderator).get(thread.get_absolute_url()).content.decode()
+
+    assert "Hide the thread" not in client_for(other_org_member).get(thread.get_absolute_url()).content.decode()
+
+
+def test_watch_button_follows_each_viewers_own_subscription(client_for, make_member, other_org_member, thread):
+    not_watching = make_member()
+    services.subscribe(other_org_member, thread=thread)
+    assert "Stop watching this thread" in client_for(other_org_member).get(thread.get_absolute_url()).content.decode()
+
+    page = client_for(not_watching).get(thread.get_absolute_url()).content.decode()
+
+    assert "Stop watching this thread" not in page and "Watch this thread" in page
+
+
+def test_watch_button_changes_on_the_next_request_after_subscribing(client_for, other_org_member, thread):
+    client = client_for(other_org_member)
+    assert "Stop watching this thread" not in client.get(thread.get_absolute_url()).content.decode()
+
+    services.subscribe(other_org_member, thread=thread)
+
+    assert "Stop watching this thread" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_edited_question_shows_on_the_next_request(client_for, member, other_org_member, thread):
+    client = client_for(other_org_member)
+    client.get(thread.get_absolute_url())
+
+    services.edit_post(member, thread, body="Is the draft Procurement Guide out before April?")
+
+    assert "out before April" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_move_form_offers_a_board_added_since_the_last_view(client_for, moderator, thread, boards):
+    from forum.models import Board
+
+    client = client_for(moderator)
+    client.get(thread.get_absolute_url())
+
+    Board.objects.create(subsection=boards["clinical"].subsection, name="Prescribing")
+
+    assert "Prescribing" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_every_form_on_a_cached_page_carries_the_viewers_own_csrf_token(member, other_org_member, thread):
+    import re
+
+    from django.test import Client
+
+    asker = Client()
+    asker.force_login(member.user)
+    asker.get(thread.get_absolute_url())  # the main column is now cached, drawn for the asker
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(other_org_member.user)
+    page = reader.get(thread.get_absolute_url()).content.decode()
+    watch_form = page[page.index(f'action="/forum/threads/{thread.pk}/watch/"'):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', watch_form).group(1)
+
+    response = reader.post(f"/forum/threads/{thread.pk}/watch/", {"csrfmiddlewaretoken": token})
+
+    assert "forum-csrf-token-placeholder" not in page and response.status_code == 302
+
+
+def test_quoting_a_reply_shows_the_quote_and_is_not_kept_for_the_next_view(client_for, member, other_org_member, thread):
+    reply = services.post_reply(other_org_member, thread, body="The draft is due in May.")
+    client = client_for(member)
+
+    quoted = client.get(f"{thread.get_absolute_url()}?quote={reply.pk}").content.decode()
+
+    assert "Quoting Oliver Grant" in quoted
+    assert "Quoting Oliver Grant" not in client.get(thread.get_absolute_url()).content.decode()

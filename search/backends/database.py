@@ -332,22 +332,52 @@ class DatabaseBackend(SearchBackend):
         total_key = f"search.similar.total:{scope}"
         keys = {term: f"search.similar.df:{scope}:{_cache_word(term)}" for term in terms}
         found = cache.get_many([total_key, *keys.values()])
-        audience_sql = f"d.audience IN ({','.join(['%s'] * len(audiences))})"
-        total = found.get(total_key)
-        if total is None:
-            cursor.execute(f"SELECT COUNT(*) FROM search_indexeddocument d WHERE {audience_sql}", audiences)
-            total = cursor.fetchone()[0]
-            if total:
-                cache.set(total_key, total, self.SIMILAR_STATISTICS_SECONDS)
-        if not total:
-            return 0, {}
-        frequencies = {term: found.get(key) for term, key in keys.items()}
-        missing = [term for term, df in frequencies.items() if df is None]
-        if missing:
-            counted = engine.document_frequencies(cursor, missing, audience_sql, audiences)
-            frequencies.update(counted)
-            cache.set_many({keys[term]: counted[term] for term in missing}, self.SIMILAR_STATISTICS_SECONDS)
-        return total, frequencies
+        lock = None
+        if len(found) < len(keys) + 1:
+            found, lock = self._counts_from_whoever_is_counting(scope, [total_key, *keys.values()], found)
+        try:
+            audience_sql = f"d.audience IN ({','.join(['%s'] * len(audiences))})"
+            total = found.get(total_key)
+            if total is None:
+                cursor.execute(f"SELECT COUNT(*) FROM search_indexeddocument d WHERE {audience_sql}", audiences)
+                total = cursor.fetchone()[0]
+                if total:
+                    cache.set(total_key, total, self.SIMILAR_STATISTICS_SECONDS)
+            if not total:
+                return 0, {}
+            frequencies = {term: found.get(key) for term, key in keys.items()}
+            missing = [term for term, df in frequencies.items() if df is None]
+            if missing:
+                counted = engine.document_frequencies(cursor, missing, audience_sql, audiences)
+                frequencies.update(counted)
+                cache.set_many({keys[term]: counted[term] for term in missing}, self.SIMILAR_STATISTICS_SECONDS)
+            return total, frequencies
+        finally:
+            if lock is not None:
+                cache.delete(lock)
+
+    #: How long a caller waits for another's counts of the same audiences' words before counting them itself.
+    SIMILAR_COUNTING_WAIT_SECONDS = 2.0
+
+    def _counts_from_whoever_is_counting(self, scope: str, keys: list[str], found: dict) -> tuple[dict, str | None]:
+        """The counts another caller is taking for the same audiences this period, once it has stored them.
+
+        Every period the counts are taken afresh, and a busy thread page is
+        asked for by many members at once: without this, every one of them
+        would count the same words over the whole index at the same moment
+        (0.25 s of database time each), and the requests would queue behind
+        each other for seconds.  The first caller takes a short lock and
+        counts; the others wait while it holds the lock (up to
+        ``SIMILAR_COUNTING_WAIT_SECONDS``), then read its counts and count only
+        what is still missing (other words, or all of them if it died mid-count).
+        """
+        lock = f"search.similar.counting:{scope}"
+        if cache.add(lock, 1, 30):
+            return found, lock  # this caller counts, and lets go of the lock once it has stored the counts
+        deadline = time.monotonic() + self.SIMILAR_COUNTING_WAIT_SECONDS
+        while time.monotonic() < deadline and cache.get(lock) is not None:  # a cache that is down answers None
+            time.sleep(0.05)
+        return {**found, **cache.get_many([key for key in keys if key not in found])}, None
 
     @staticmethod
     def _facets(groups: list[tuple], areas: list[tuple]) -> dict[str, list[FacetCount]]:

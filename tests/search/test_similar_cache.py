@@ -115,3 +115,65 @@ def test_similar_counts_the_first_documents_of_an_empty_index_at_once(db, databa
                                           "service: skin lesion clinics.", kind="template", audience=PUBLIC)])
 
     assert keys(engine.similar(QUESTION, viewer_audience=PUBLIC)) == ["template:3"]
+
+
+def _statistics_keys(backend, text: str, audience: str) -> tuple[str, list[str]]:
+    """The lock and cache keys of this period's word counts for ``text`` and one viewer's audiences."""
+    from search.analysis import key_terms
+    from search.backends.base import visible_audiences
+    from search.backends.database import _cache_word
+
+    period = int(timezone.now().timestamp() // backend.SIMILAR_STATISTICS_SECONDS)
+    scope = f"{period}:{','.join(visible_audiences(audience))}"
+    words = [f"search.similar.df:{scope}:{_cache_word(term)}" for term, _ in key_terms(text, limit=40)]
+    return f"search.similar.counting:{scope}", [f"search.similar.total:{scope}", *words]
+
+
+def _similar_with_counting_queries(backend, text: str) -> tuple[list[str], list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        hits = backend.similar(text, viewer_audience=MEMBERS)
+    return keys(hits), [query["sql"] for query in captured.captured_queries if "COUNT(*)" in query["sql"]]
+
+
+def test_similar_uses_the_counts_another_caller_is_taking_instead_of_counting_them_again(database_backend):
+    """Many members opening one busy thread as a period begins: one counts, the others wait for its counts."""
+    import threading
+
+    from django.core.cache import cache
+
+    from portal import fragments
+    from search.backends.database import SIMILAR_RESULTS
+
+    with time_machine.travel(timezone.now().replace(minute=3, second=0), tick=True):  # well inside a period
+        first = keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+        lock, statistics = _statistics_keys(database_backend, QUESTION, MEMBERS)
+        counts = cache.get_many(statistics)
+        cache.delete_many(list(counts))
+        fragments.forget(SIMILAR_RESULTS)
+        assert cache.add(lock, 1, 30)  # another caller is counting these words now
+
+        def other_caller_finishes() -> None:
+            cache.set_many(counts, 600)
+            cache.delete(lock)
+
+        threading.Timer(0.3, other_caller_finishes).start()
+        hits, counting = _similar_with_counting_queries(database_backend, QUESTION)
+
+    assert counting == [] and hits == first
+
+
+def test_similar_counts_for_itself_when_the_other_caller_lets_go_without_counts(database_backend):
+    import threading
+
+    from django.core.cache import cache
+
+    with time_machine.travel(timezone.now().replace(minute=3, second=0), tick=True):
+        lock, _ = _statistics_keys(database_backend, QUESTION, MEMBERS)
+        assert cache.add(lock, 1, 30)
+        threading.Timer(0.3, cache.delete, args=(lock,)).start()  # it died, or counted other words
+        hits, counting = _similar_with_counting_queries(database_backend, QUESTION)
+
+    assert counting and "matrix_entry:1" in hits

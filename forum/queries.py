@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
@@ -133,15 +132,15 @@ def rendered_replies(thread: Thread, rows: list[Reply]) -> list[tuple[Reply, Saf
 CSRF_PLACEHOLDER = "forum-csrf-token-placeholder"
 
 
-def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate: bool, may_accept: bool, may_quote: bool,
-               csrf_token: str) -> SafeString:
+def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate: bool, may_accept: bool,
+               may_quote: bool) -> SafeString:
     """A page of replies with their buttons, rendered once per change to the thread and per kind of viewer.
 
     The buttons differ by viewer only through what the key holds: which of the
     page's replies are the viewer's own (Edit), whether they moderate (Edit,
     Hide), may accept an answer, or may quote (the thread is open to them).
-    The forms' CSRF token is the only per-request part: the cached HTML holds
-    ``CSRF_PLACEHOLDER`` and each request puts its own token in.
+    The forms' CSRF token is the only per-request part: the HTML holds
+    ``CSRF_PLACEHOLDER``, which the view replaces with the request's own token.
     """
     from forum.signals import ALL_REPLIES, thread_replies
 
@@ -154,8 +153,7 @@ def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate:
             "may_moderate": may_moderate, "may_accept": may_accept, "reply_form": may_quote, "csrf_token": CSRF_PLACEHOLDER,
         }), None
 
-    html = cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, render)
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, escape(csrf_token)))  # noqa: S308 - rendered template output
+    return mark_safe(cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, render))  # noqa: S308 - rendered template output
 
 
 @dataclass(frozen=True)

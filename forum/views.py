@@ -141,10 +141,7 @@ THREAD_MAIN_SECONDS = 600
 
 @member_required
 def thread(request, pk):
-    # One read of the thread; who may read it is checked on that row before anything is served.
-    thread = get_object_or_404(Thread.objects.select_related("board__subsection", "author__user"), pk=pk)
-    if not queries.may_read_thread(request.user, thread):
-        raise Http404("No such thread.")
+    thread = _thread_or_404(request, pk)  # who may read it is checked before anything is served
     paginator = Paginator(queries.CachedReplyRows(thread), queries.REPLIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -189,8 +186,7 @@ def _thread_context(request, thread: Thread, page, rows: list, viewer: queries.T
         "thread": thread,
         "page_obj": page,
         "reply_list": queries.reply_list(thread, page, rows, member=member, may_moderate=may_moderate,
-                                         may_accept=may_tag_work, may_quote=reply_form is not None,
-                                         csrf_token=queries.CSRF_PLACEHOLDER),
+                                         may_accept=may_tag_work, may_quote=reply_form is not None),
         "is_last_page": not page.has_next(),
         "may_moderate": may_moderate,
         "may_accept": may_tag_work,

@@ -306,13 +306,8 @@ class DatabaseBackend(SearchBackend):
             return []
         match = engine.any_of(terms)
         where, params = engine.base_where(match, audiences, {})
-        if kinds:
-            where += f" AND d.kind IN ({','.join(['%s'] * len(kinds))})"
-            params += kinds
-        if exclude:
-            where += f" AND d.key NOT IN ({','.join(['%s'] * len(exclude))})"
-            params += exclude
-        return engine.page(cursor, where, params, match, 1, limit)
+        narrowing, narrowing_params = _kinds_and_exclusions(kinds, exclude)
+        return engine.page(cursor, where + narrowing, params + narrowing_params, match, 1, limit)
 
     def _term_statistics(self, cursor, engine, period: int, terms: list[str], audiences: list[str]) -> tuple[int, dict[str, int]]:
         """How many documents these audiences may see, and how many of them hold each term, as counted this period.
@@ -463,16 +458,22 @@ def _still_visible(cursor, hits: list[SearchHit], audiences: list[str], kinds: l
     keys = [hit.key for hit in hits]
     sql = (f"SELECT d.key FROM search_indexeddocument d WHERE d.key IN ({','.join(['%s'] * len(keys))}) "
            f"AND d.audience IN ({','.join(['%s'] * len(audiences))})")
-    params = [*keys, *audiences]
+    narrowing, narrowing_params = _kinds_and_exclusions(kinds, exclude)
+    cursor.execute(sql + narrowing, [*keys, *audiences, *narrowing_params])
+    visible = {key for (key,) in cursor.fetchall()}
+    return [hit for hit in hits if hit.key in visible]
+
+
+def _kinds_and_exclusions(kinds: list[str], exclude: list[str]) -> tuple[str, list[str]]:
+    """SQL narrowing similar work to ``kinds`` (all when empty) and leaving out the ``exclude`` keys, with its parameters."""
+    sql, params = "", []
     if kinds:
         sql += f" AND d.kind IN ({','.join(['%s'] * len(kinds))})"
         params += kinds
     if exclude:
         sql += f" AND d.key NOT IN ({','.join(['%s'] * len(exclude))})"
         params += exclude
-    cursor.execute(sql, params)
-    visible = {key for (key,) in cursor.fetchall()}
-    return [hit for hit in hits if hit.key in visible]
+    return sql, params
 
 
 def _cache_word(term: str) -> str:

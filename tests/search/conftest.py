@@ -76,6 +76,20 @@ def make_document(pk, title, body, *, kind="case_study", audience=PUBLIC, areas=
     )
 
 
+def similar_work_documents() -> list[SearchDocument]:
+    """Four documents "similar work" is tried on: two members' matrix entries, a public template, a members' thread."""
+    return [
+        make_document(1, "Community dermatology service", "A GPwSI dermatology clinic in the community takes skin referrals "
+                      "away from the hospital outpatient department.", kind="matrix_entry", audience=MEMBERS),
+        make_document(2, "Diabetes foot clinic", "Podiatry for diabetes patients at the practice, fewer hospital referrals.",
+                      kind="matrix_entry", audience=MEMBERS),
+        make_document(3, "Dermatology business case", "Business case for a dermatology GPwSI service: skin lesion clinics.",
+                      kind="template", audience=PUBLIC),
+        make_document(4, "Physiotherapy self-referral", "Patients refer themselves to musculoskeletal physiotherapy.",
+                      kind="thread", audience=MEMBERS),
+    ]
+
+
 def seed_documents() -> list[SearchDocument]:
     """The seed texts cut into sections of a few paragraphs, each a document ("seed:<file number>-<n>")."""
     documents = []

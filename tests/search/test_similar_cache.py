@@ -13,7 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from search.registry import MEMBERS, PUBLIC
-from tests.search.conftest import make_document
+from tests.search.conftest import make_document, similar_work_documents
 
 QUESTION = "Has anyone set up a GP with special interest dermatology clinic to cut skin referrals to hospital?"
 
@@ -25,16 +25,7 @@ def database_backend(db, database_settings):
     engine = get_backend()
     assert engine.name == "database"
     engine.clear()
-    engine.index_documents([
-        make_document(1, "Community dermatology service", "A GPwSI dermatology clinic in the community takes skin referrals "
-                      "away from the hospital outpatient department.", kind="matrix_entry", audience=MEMBERS),
-        make_document(2, "Diabetes foot clinic", "Podiatry for diabetes patients at the practice, fewer hospital referrals.",
-                      kind="matrix_entry", audience=MEMBERS),
-        make_document(3, "Dermatology business case", "Business case for a dermatology GPwSI service: skin lesion clinics.",
-                      kind="template", audience=PUBLIC),
-        make_document(4, "Physiotherapy self-referral", "Patients refer themselves to musculoskeletal physiotherapy.",
-                      kind="thread", audience=MEMBERS),
-    ])
+    engine.index_documents(similar_work_documents())
     return engine
 
 

@@ -7,7 +7,7 @@
     # Elasticsearch API: a real in-memory osmem-server through the test header relay (or ELASTICSEARCH_URL)
     python bench/search_bench.py --backend elasticsearch --count 100000
 
-Documents are generated from the words of the seed papers (../shared/seeds, or
+Documents are generated from the words of the seed papers (the copies in
 search/demo), about 150 words each, with random kinds, service areas,
 organisations, years and audiences.  Queries are one to three words drawn
 from the same vocabulary plus the judged queries, run as a member.
@@ -36,8 +36,10 @@ JUDGED = ["dermatology business case", "freed up resources", "MSK triage", "worl
 
 
 def vocabulary() -> list[str]:
-    folder = Path("/work/shared/seeds") if Path("/work/shared/seeds").exists() else ROOT / "search" / "demo"
-    text = " ".join(path.read_text(errors="replace") for path in folder.glob("*.txt"))
+    papers = sorted((ROOT / "search" / "demo").glob("*.txt"))
+    if not papers:
+        raise SystemExit("The seed papers are missing from search/demo/: the benchmark's documents are made of their words.")
+    text = " ".join(path.read_text(errors="replace") for path in papers)
     return [w for w in re.findall(r"[A-Za-z]{3,}", text)]
 
 

@@ -1,4 +1,4 @@
-"""The demonstration region, built from the network's own documents (``../shared/seeds``).
+"""The demonstration region, built from the network's own documents (its seed papers, shipped in ``search/demo/``).
 
 NHS East of England (the SHA whose 2008 Chilford Hall workshop asked for this
 portal, seed 002) with some of its PCTs, their PbC consortia and clusters,

@@ -38,7 +38,7 @@ THREAD_TITLE = "How are other clusters running community dermatology triage? (sy
 BOARD_SLUG = "synthetic-load"
 BATCH = 2000
 
-# The seed papers as the search app ships them (copies of ../shared/seeds), so a fresh clone has them.
+# The seed papers as the search app ships them (the network's own papers), so a fresh clone has them.
 SEED_FOLDER = Path(__file__).resolve().parent.parent / "search" / "demo"
 
 

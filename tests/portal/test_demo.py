@@ -53,3 +53,14 @@ def test_readme_demo_accounts_sign_in_with_the_documented_password(db):
             assert response["Location"] == "/accounts/2fa/authenticate/"
         else:
             assert "_auth_user_id" in client.session
+
+
+def test_demo_prints_a_short_summary_and_no_email_bodies(db, settings, capsys):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+    call_command("demo")
+
+    printed = capsys.readouterr().out
+    assert "Subject:" not in printed and "Content-Type:" not in printed
+    assert len(printed.splitlines()) <= 5, printed[:2000]
+    assert "Demo region ready:" in printed and " members" in printed and " forum threads" in printed

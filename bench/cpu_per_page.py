@@ -10,7 +10,7 @@ makes and the CPU the PostgreSQL server process spent on them (mean per
 request, read from ``/proc`` for this connection's backend when the database
 runs on the same machine: on two shared cores it counts as much as the
 portal's own).  Pages that need a member are fetched signed in as the benchmark's
-synthetic viewer (``portal.synthetic.synthetic_viewer``).
+synthetic viewer (``portal.site.synthetic.synthetic_viewer``).
 
 It reads whatever database ``DATABASE_URL`` names, which must already hold the
 benchmark's data (``manage.py bench_data``), e.g. the full size:
@@ -67,9 +67,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from portal import fragments
-    from portal.page_cache import forget_cached_pages
-    from portal.synthetic import synthetic_viewer
+    from portal.core import fragments
+    from portal.core.page_cache import forget_cached_pages
+    from portal.site.synthetic import synthetic_viewer
 
     def forget_everything() -> None:
         fragments.forget_all()

@@ -75,8 +75,8 @@ def _populate(count: int):
     from django.test import Client
 
     from directory.models import Member, Organisation, ServiceArea
-    from portal.demo import ORGANISATIONS, SERVICE_AREAS
-    from portal.roles import Role, grant_role, sync_roles
+    from portal.site.demo import ORGANISATIONS, SERVICE_AREAS
+    from portal.core.roles import Role, grant_role, sync_roles
 
     sync_roles()
     areas = [ServiceArea.objects.create(name=name, description=d) for name, d in SERVICE_AREAS]

@@ -59,7 +59,7 @@ def main() -> None:
         from directory.models import Member, Organisation
         from events import services
         from events.models import Booking, EventIndexPage, EventPage, EventSession
-        from portal.models import HomePage
+        from portal.site.models import HomePage
 
         home = HomePage.objects.first()
         index = EventIndexPage(title="Events", slug="events")

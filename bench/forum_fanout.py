@@ -239,7 +239,7 @@ def build_fixture(member_count: int):
     from directory.models import Member
     from forum.models import Board, Subsection
     from forum.services import post_thread
-    from portal.roles import Role, grant_role, sync_roles
+    from portal.core.roles import Role, grant_role, sync_roles
 
     sync_roles()
     User = get_user_model()

@@ -76,8 +76,8 @@ def _populate(count: int):
     from django.utils import timezone
 
     from directory.models import Member, Organisation, ServiceArea
-    from portal.demo import ORGANISATIONS, SERVICE_AREAS
-    from portal.roles import Role, grant_role, sync_roles
+    from portal.core.roles import Role, grant_role, sync_roles
+    from portal.site.demo import ORGANISATIONS, SERVICE_AREAS
     from redesign.models import MatrixEntry, Stage
 
     sync_roles()

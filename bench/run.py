@@ -146,8 +146,8 @@ def page_paths() -> list[tuple[str, str, bool, bool]]:
     from django.db import connections
 
     from forum.queries import REPLIES_PER_PAGE
-    from portal.models import GuidancePage
-    from portal.synthetic import synthetic_thread
+    from portal.guidance.models import GuidancePage
+    from portal.site.synthetic import synthetic_thread
 
     guidance = GuidancePage.objects.live().public().filter(audience="public").order_by("pk").first()
     thread = synthetic_thread()
@@ -167,8 +167,8 @@ def count_queries(pages) -> dict[str, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from portal import fragments
-    from portal.synthetic import synthetic_viewer
+    from portal.core import fragments
+    from portal.site.synthetic import synthetic_viewer
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     anonymous, member = Client(), Client()
@@ -197,7 +197,7 @@ def close_connections() -> None:
 
 def forget_cached_pages() -> None:
     try:
-        from portal.page_cache import forget_cached_pages as forget
+        from portal.core.page_cache import forget_cached_pages as forget
     except ImportError:  # no page cache
         return
     forget()
@@ -212,7 +212,7 @@ def member_session_cookie() -> str:
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connections
 
-    from portal.synthetic import synthetic_viewer
+    from portal.site.synthetic import synthetic_viewer
 
     user = synthetic_viewer().user
     store = SessionStore()
@@ -249,7 +249,7 @@ def server_command(port: int, workers: int, task_workers: int) -> list[str]:
         return [PYTHON, "manage.py", "serve", "--workers", str(workers), "--task-workers", str(task_workers),
                 "--bind", f"127.0.0.1:{port}", "--no-collectstatic"]
     # Until ``manage.py serve`` exists: the same uvicorn launch it makes.
-    return [PYTHON, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+    return [PYTHON, "-m", "uvicorn", "portal.site.asgi:application", "--host", "127.0.0.1", "--port", str(port),
             "--workers", str(workers), "--lifespan", "off", "--log-level", "warning"]
 
 

@@ -13,13 +13,13 @@ class DirectoryConfig(AppConfig):
 
         def _forget_filters(sender, **kwargs):
             from directory.views import FILTER_FRAGMENTS
-            from portal import fragments
+            from portal.core import fragments
 
             fragments.forget(FILTER_FRAGMENTS)
 
         def _forget_list(sender, **kwargs):
             from directory.views import LIST_FRAGMENTS
-            from portal import fragments
+            from portal.core import fragments
 
             if sender is get_user_model() and kwargs.get("update_fields") == frozenset({"last_login"}):
                 return  # signing in changes nothing a card shows

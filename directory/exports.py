@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from directory.models import Member
 from directory.privacy import CONTACT_FIELDS, ContactPolicy
-from portal.csv_stream import csv_lines
+from portal.core.csv_stream import csv_lines
 
 EXPORT_COLUMNS = ["first_name", "last_name", "job_role", "job_title", "organisations", "specialties", "interests", "email", "phone"]
 

@@ -76,7 +76,7 @@ class ContactPolicy:
 
 def policy_for(viewer) -> ContactPolicy:
     """The contact policy for a user (or None / anonymous for "nobody")."""
-    from portal.permissions import is_member
+    from portal.core.permissions import is_member
 
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return ContactPolicy(None, frozenset(), False, False)

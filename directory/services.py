@@ -18,9 +18,9 @@ from django.utils import timezone
 from directory.areas.services import sync_declared_watches
 from directory.errors import AlreadyDecided, DirectoryError, ImportRejected, InvitationInvalid, PhotoRejected  # noqa: F401 (re-exported)
 from directory.models import AllowedDomain, Invitation, Member, Organisation, ServiceArea, Visibility
-from portal import audit
-from portal.delivery import email_after_commit
-from portal.roles import Role, grant_role, revoke_role
+from portal.core import audit
+from portal.core.delivery import email_after_commit
+from portal.core.roles import Role, grant_role, revoke_role
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -38,7 +38,7 @@ def domain_is_allowed(email: str) -> bool:
 
 
 def _send(subject: str, template: str, context: dict, to: str, key: str) -> None:
-    """Queue one e-mail for after commit, sent once under ``key`` however often the task runs (portal/delivery.py)."""
+    """Queue one e-mail for after commit, sent once under ``key`` however often the task runs (portal/core/delivery.py)."""
     body = render_to_string(template, {**context, "base_url": settings.PORTAL_BASE_URL})
     email_after_commit([(subject, body, to, key)])
 

@@ -22,8 +22,8 @@ from directory.exports import member_vcard, members_csv_rows
 from directory.forms import CsvImportForm, DeclineForm, DirectoryFilterForm, InviteForm, ProfileForm
 from directory.models import Member, Organisation, ServiceArea
 from directory.privacy import ContactPolicy, contact_rows, policy_for
-from portal import fragments
-from portal.permissions import member_required, permission_required
+from portal.core import fragments
+from portal.core.permissions import member_required, permission_required
 
 
 @permission_required("directory.approve_member")

@@ -6,7 +6,7 @@ number of events (sessions and service areas are prefetched).
 
 The list view's filters, rows and pagination are rendered once per viewer class
 (members also see members-only events) and filter, and kept in the shared cache
-(``portal.fragments``) until an event, a booking or a service area changes
+(``portal.core.fragments``) until an event, a booking or a service area changes
 (``events.signals``) or the next listed event ends, whichever comes first: a
 cached list costs no query and almost no rendering.
 """
@@ -26,8 +26,8 @@ from django.utils.safestring import mark_safe
 from directory.models import ServiceArea
 from events.models import Booking, EventPage, EventSession, EventType
 from events.signals import EVENT_LIST
-from portal.fragments import cached_value
-from portal.permissions import is_member
+from portal.core.fragments import cached_value
+from portal.core.permissions import is_member
 
 PAGE_SIZE = 20
 
@@ -143,7 +143,7 @@ def event_context(event: EventPage, request) -> dict:
         booking = Booking.objects.filter(event=event, member=member).active().first()
     places_taken = Booking.objects.filter(event=event).holding_place().count()
     waiting = Booking.objects.filter(event=event, status=Booking.Status.WAITLISTED).count()
-    from portal.permissions import is_member as _is_member
+    from portal.core.permissions import is_member as _is_member
 
     can_manage = _is_member(user) and user.has_perm("events.manage_bookings")
     return {

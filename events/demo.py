@@ -75,7 +75,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def _ensure_index():
     from events.models import EventIndexPage
-    from portal.models import HomePage
+    from portal.site.models import HomePage
 
     index = EventIndexPage.objects.first()
     if index:

@@ -2,7 +2,7 @@
 
 A booking queues ``events.tasks.send_booking_email`` after it commits; the
 task reads the fresh booking, writes the e-mail here and sends it through
-``portal.tasks.send_emails`` (``send_once``), so a retried or re-run task
+``portal.core.tasks.send_emails`` (``send_once``), so a retried or re-run task
 never sends a booking e-mail twice.  Writing it in the task rather than in
 the booking keeps the event lock short: the calendar file reads the event's
 sessions, and every booking waits on that lock.

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from portal.home import HomeItem
+from portal.core.home_items import HomeItem
 
 
 def home_items(user, limit: int) -> list[HomeItem]:

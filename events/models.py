@@ -60,10 +60,10 @@ class EventIndexPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        """Anonymous visitors get the whole page from the page cache (portal/page_cache.py) until an event,
+        """Anonymous visitors get the whole page from the page cache (portal/core/page_cache.py) until an event,
         a booking or a service area changes (events.signals) or the next event ends."""
         from events.calendar_views import seconds_until_an_event_ends
-        from portal.page_cache import serve_cached
+        from portal.core.page_cache import serve_cached
 
         return serve_cached(
             request, lambda: super(EventIndexPage, self).serve(request, *args, **kwargs),
@@ -81,7 +81,7 @@ class EventPageQuerySet(PageQuerySet):
 
     def visible_to(self, user) -> "EventPageQuerySet":
         """Live events this person may see: everyone sees public events, members see all."""
-        from portal.permissions import is_member
+        from portal.core.permissions import is_member
 
         qs = self.filter(live=True)
         if not is_member(user):
@@ -216,7 +216,7 @@ class EventPage(Page):
         return closes is None or now < closes
 
     def serve(self, request, *args, **kwargs):
-        from portal.permissions import is_member
+        from portal.core.permissions import is_member
 
         if self.is_members_only and not is_member(request.user):
             from django.contrib.auth.views import redirect_to_login

@@ -21,8 +21,8 @@ from django.utils.formats import date_format
 
 from directory.models import Member, Organisation
 from events.models import Booking, BookingAction, EventPage
-from portal import audit
-from portal.delivery import email_after_commit
+from portal.core import audit
+from portal.core.delivery import email_after_commit
 
 # How long a booking waits for another booking on the same event (milliseconds).
 LOCK_TIMEOUT_MS = getattr(settings, "EVENTS_LOCK_TIMEOUT_MS", 10_000)
@@ -159,7 +159,7 @@ def _first_free_place(event: EventPage, tally: dict) -> int | None:
 def _email_after_commit(kind: str, booking_pk: int) -> None:
     """Queue a booking's e-mail once the transaction commits; the task writes it from the fresh row (events/emails.py)."""
     from events.tasks import send_booking_email
-    from portal.outbox import enqueue_on_commit
+    from portal.core.outbox import enqueue_on_commit
 
     enqueue_on_commit(send_booking_email, kind, booking_pk)
 
@@ -336,7 +336,7 @@ def send_event_reminders(days_before: int = 2, *, now: datetime | None = None) -
     """
     from django.core.mail import EmailMessage
 
-    from portal.delivery import send_once
+    from portal.core.delivery import send_once
     from events import emails
 
     now = now or timezone.now()

@@ -11,9 +11,9 @@ stale.
 """
 from django.db.models.signals import post_delete, post_save
 
-from portal import fragments
-from portal.page_cache import forget_cached_pages_on_commit
-from portal.signals import connect_to_page_changes
+from portal.core import fragments
+from portal.core.page_cache import forget_cached_pages_on_commit
+from portal.core.signals import connect_to_page_changes
 
 EVENT_LIST = fragments.family("events.list")
 
@@ -24,7 +24,7 @@ def forget_event_list() -> None:
 
 def forget_event_list_and_cached_pages(*args, **kwargs) -> None:
     """Anonymous visitors' whole event list (and home page) is in the page cache, which page changes
-    already forget (portal.signals); bookings, sessions and service areas must forget it too."""
+    already forget (portal.core.signals); bookings, sessions and service areas must forget it too."""
     forget_event_list()
     forget_cached_pages_on_commit()
 

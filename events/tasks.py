@@ -16,7 +16,7 @@ def send_event_reminders(days_before: int = 2) -> int:
 def send_booking_email(kind: str, booking_pk: int) -> int:
     """Send a booking's ``confirmation`` or ``promotion`` e-mail, once per key however often this runs."""
     from events.emails import booking_email
-    from portal.tasks import send_emails
+    from portal.core.tasks import send_emails
 
     email = booking_email(kind, booking_pk)
     return send_emails.call([list(email)]) if email else 0

@@ -17,8 +17,8 @@ from events.forms import BookOnBehalfForm, CapacityForm, EmailAttendeesForm
 from events.ics import calendar_for_event, calendar_for_events
 from events.models import Audience, Booking, CalendarFeed, EventPage, EventSession
 from events.services import EventsError
-from portal.permissions import is_member, member_required, permission_required
-from portal.csv_stream import safe_cell as _csv_safe
+from portal.core.permissions import is_member, member_required, permission_required
+from portal.core.csv_stream import safe_cell as _csv_safe
 
 MANAGE = "events.manage_bookings"
 

@@ -68,7 +68,7 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
     async def forum_event(self, event):
         """A change on this thread or board (message type ``forum.event``).
 
-        Live events arrive encoded once by the sender (``portal.realtime.encoded_once``)
+        Live events arrive encoded once by the sender (``portal.core.realtime.encoded_once``)
         and are written as they are; catch-up payloads are encoded here.
         """
         event_id = event.get("event") or 0

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from forum.models import Board, Reply, Subscription, Subsection, Thread
 from forum.text import render_markdown
-from portal.roles import Role
+from portal.core.roles import Role
 
 SUBSECTIONS = [
     ("Clinical", "Clinical pathways, service re-design and prescribing: debate between clinicians.", [

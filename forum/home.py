@@ -5,7 +5,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
 
 from forum.models import Board, Thread
-from portal.home import HomeItem
+from portal.core.home_items import HomeItem
 
 
 def home_items(user, limit: int) -> list[HomeItem]:

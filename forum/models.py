@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from portal.core.notifications import Notification  # noqa: F401 - Django registers the forum app's models from this module
+
 
 class Subsection(models.Model):
     """A group of boards: Clinical, Management, Ask the SHA, Hot topics."""
@@ -43,7 +45,7 @@ class Subsection(models.Model):
 class BoardQuerySet(models.QuerySet):
     def readable_by(self, user) -> "BoardQuerySet":
         """Boards this user may read: members' boards for members, and moderators' boards for moderators."""
-        from portal.permissions import is_member
+        from portal.core.permissions import is_member
 
         if not is_member(user):
             return self.none()
@@ -248,47 +250,6 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} watches {self.thread or self.board}"
-
-
-class Notification(models.Model):
-    """An in-site notice for one member: a reply in a watched thread, an escalated question, a movement.
-
-    A movement (``areas.Movement``) is news from a service area the member
-    follows; it may be about no thread at all, so ``thread`` is optional and the
-    link is the movement's own.
-    """
-
-    class Kind(models.TextChoices):
-        REPLY = "reply", "New reply"
-        THREAD = "thread", "New thread"
-        ACCEPTED = "accepted", "Answer accepted"
-        ESCALATED = "escalated", "Question referred to the SHA"
-        MOVEMENT = "movement", "Movement in a service area you follow"
-
-    member = models.ForeignKey("directory.Member", on_delete=models.CASCADE, related_name="forum_notifications")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    movement = models.ForeignKey("areas.Movement", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=255)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["member", "read_at"], name="forum_notification_unread")]
-        constraints = [
-            models.UniqueConstraint(fields=["member", "movement"], condition=Q(movement__isnull=False), name="forum_notification_movement_once"),
-        ]
-
-    def __str__(self) -> str:
-        return self.text
-
-    def get_absolute_url(self) -> str:
-        if self.movement_id is not None:
-            return self.movement.url
-        url = self.thread.get_absolute_url()
-        return f"{url}#post-{self.reply_id}" if self.reply_id else url
 
 
 class Report(models.Model):

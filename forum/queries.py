@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
-from portal.fragments import cached_value
-from portal.permissions import is_member
+from portal.core.fragments import cached_value
+from portal.core.permissions import is_member
 
 REPLIES_PER_PAGE = 25
 THREADS_PER_PAGE = 30
@@ -225,7 +225,7 @@ def work_options(thread: Thread) -> SafeString:
 def has_guidance(thread: Thread) -> bool:
     """Whether any guidance page, draft or live, was made from this thread (most have none: then nothing more is read)."""
     from forum.signals import ALL_REPLIES, THREAD_GUIDANCE
-    from portal.models import GuidancePage
+    from portal.guidance.models import GuidancePage
 
     return cached_value((THREAD_GUIDANCE, ALL_REPLIES), ("thread-guidance", thread.pk),
                         lambda: (GuidancePage.objects.filter(source_thread_id=thread.pk).exists(), None))

@@ -1,4 +1,4 @@
-"""The forum's websocket routes, added to the portal's by ``portal.routing``."""
+"""The forum's websocket routes, added to the portal's by ``portal.site.routing``."""
 from django.urls import path
 
 from forum.consumers import BoardConsumer, ThreadConsumer

@@ -33,7 +33,6 @@ from forum.models import (
     Attachment,
     Board,
     ModerationAction,
-    Notification,
     PostRevision,
     Reply,
     Report,
@@ -43,10 +42,11 @@ from forum.models import (
 )
 from forum.text import plain_excerpt, render_markdown
 from forum.uploads import check_upload
-from portal import audit
-from portal.delivery import email_after_commit
-from portal.realtime import broadcast_on_commit, encoded_once, notify_user
-from portal.roles import Role
+from portal.core import audit
+from portal.core.delivery import email_after_commit
+from portal.core.notifications import Notification
+from portal.core.realtime import broadcast_on_commit, encoded_once, notify_user
+from portal.core.roles import Role
 from search.services import index_object, remove_object
 
 logger = logging.getLogger(__name__)
@@ -219,20 +219,6 @@ def _notify(members: Iterable[Member], *, kind: str, thread: Thread, text: str, 
             key = f"forum.{kind}:t{thread.pk}:r{reply.pk if reply else '-'}:m{m.pk}"
             messages.append((email_subject, email_body + footer, m.user.email, key))
         email_after_commit(messages)
-    return notes
-
-
-def notify_about_movement(members: Sequence[Member], movement) -> list[Notification]:
-    """In-site notifications about a movement in a followed service area (``areas``), pushed to open tabs after commit.
-
-    The caller has already decided who may see it; e-mail about movements goes
-    out in the digest, not one by one.
-    """
-    notes = Notification.objects.bulk_create(
-        [Notification(member=m, kind=Notification.Kind.MOVEMENT, movement=movement, text=movement.text[:255]) for m in members]
-    )
-    for note in notes:
-        notify_user(note.member.user_id, {"kind": note.kind, "text": note.text, "url": movement.url})
     return notes
 
 

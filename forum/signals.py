@@ -11,7 +11,7 @@ threads is moved on when a member's name or status changes (authors' names, and
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from portal import fragments
+from portal.core import fragments
 
 ALL_REPLIES = fragments.family("forum.replies")
 

@@ -1,4 +1,4 @@
-"""Background work for the forum: digests and escalation (e-mail fan-out goes through ``portal.tasks.send_emails``).
+"""Background work for the forum: digests and escalation (e-mail fan-out goes through ``portal.core.tasks.send_emails``).
 
 Run inline by the ImmediateBackend in the embedded mode and by a worker in
 production.  The scheduler (cron or a systemd timer) enqueues the digest and

@@ -1,7 +1,7 @@
 """Checks on files attached to forum posts: the same content checks as the template library.
 
 The issue asks for attachments to pass "the same content checks as the
-template library", so the forum reuses ``redesign.uploads.validate_upload``
+template library", so the forum reuses ``portal.core.uploads.validate_upload``
 (type by content, not by name; macros, executables, web pages and zip bombs
 refused) rather than keeping a second validator that could drift from it.
 Only the size limit is the forum's own (``FORUM_MAX_ATTACHMENT_BYTES``).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from redesign.uploads import FileKind, validate_upload
+from portal.core.uploads import FileKind, validate_upload
 
 
 def max_upload_bytes() -> int:

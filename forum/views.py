@@ -26,9 +26,10 @@ from django.views.decorators.http import require_POST
 
 from forum import queries, reports, services
 from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
-from forum.models import Attachment, Board, Notification, PostRevision, Reply, Report, Subscription, Subsection, Thread
-from portal.permissions import has_role, member_required, permission_required
-from portal.roles import Role
+from forum.models import Attachment, Board, PostRevision, Reply, Report, Subscription, Subsection, Thread
+from portal.core.notifications import Notification
+from portal.core.permissions import has_role, member_required, permission_required
+from portal.core.roles import Role
 from search.queries import SIMILAR_KINDS, find_similar, viewer_audience
 
 
@@ -222,7 +223,7 @@ def _draft(data, multiple: set[str]) -> dict:
 
 def _guidance_context(user, thread: Thread) -> dict:
     """Guidance this thread's answer became (drafts shown to SHA editors only), and whether the user may draft it."""
-    from portal.models import GuidancePage
+    from portal.guidance.models import GuidancePage
 
     if not queries.has_guidance(thread):
         return {
@@ -241,7 +242,7 @@ def _guidance_context(user, thread: Thread) -> dict:
 @require_POST
 def draft_guidance(request, pk):
     """SHA editors: turn the accepted answer into a draft guidance page, then edit it in the Wagtail admin."""
-    from portal.guidance_services import GuidanceError, draft_guidance_from_answer
+    from portal.guidance.services import GuidanceError, draft_guidance_from_answer
 
     thread = _thread_or_404(request, pk)
     if not has_role(request.user, Role.SHA_EDITOR):

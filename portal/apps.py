@@ -10,7 +10,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal import audit, permissions, roles, sessions, signals  # noqa: F401 - connects receivers
+        from portal.core import audit, permissions, roles, sessions, signals  # noqa: F401 - connects receivers
+        from portal.guidance import searchable  # noqa: F401 - registers guidance with search (search.apps finds only <app>.searchable)
 
         audit.connect_receivers()
         permissions.connect_receivers()
@@ -20,6 +21,6 @@ class PortalConfig(AppConfig):
 
 
 class UsersAppConfig(WagtailUsersAppConfig):
-    """``wagtail.users`` with the portal's user editor (portal/users_admin.py), in INSTALLED_APPS in its place."""
+    """``wagtail.users`` with the portal's user editor (portal/core/users_admin.py), in INSTALLED_APPS in its place."""
 
-    user_viewset = "portal.users_admin.UserViewSet"
+    user_viewset = "portal.core.users_admin.UserViewSet"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portal import env
+from portal.core import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.get("PORTAL_DATA_DIR") or BASE_DIR / "var")
@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "portal.apps.UsersAppConfig",  # wagtail.users with a safer user editor (portal/users_admin.py)
+    "portal.apps.UsersAppConfig",  # wagtail.users with a safer user editor (portal/core/users_admin.py)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -103,16 +103,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.core.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.audit.AuditActorMiddleware",
-    "portal.middleware.RequireMFAForAdminRolesMiddleware",
+    "portal.core.audit.AuditActorMiddleware",
+    "portal.core.middleware.RequireMFAForAdminRolesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: answers anonymous visitors' cached home and guidance pages before routing (portal/page_cache.py).
-    "portal.page_cache.PageCacheMiddleware",
+    # Last: answers anonymous visitors' cached home and guidance pages before routing (portal/core/page_cache.py).
+    "portal.core.page_cache.PageCacheMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "portal.site.urls"
 AUTH_USER_MODEL = "portal.User"
 
 TEMPLATES = [
@@ -126,13 +126,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "portal.context_processors.navigation",
+                "portal.core.context_processors.navigation",
             ],
         },
     },
 ]
 
-ASGI_APPLICATION = "portal.asgi.application"
+ASGI_APPLICATION = "portal.site.asgi.application"
 
 # --- database ----------------------------------------------------------------------
 DATABASES = {
@@ -164,12 +164,12 @@ REDIS_URL = env.redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Answers a miss instead of raising when Redis is down (portal/cache.py).
-            "BACKEND": "portal.cache.TolerantRedisCache",
+            # Answers a miss instead of raising when Redis is down (portal/core/cache.py).
+            "BACKEND": "portal.core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "pbc"),
-            # One connection pool per process: Django makes a cache object per request under ASGI (portal/redis_pool.py).
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "pool_class": "portal.redis_pool.SharedConnectionPool"},
+            # One connection pool per process: Django makes a cache object per request under ASGI (portal/core/redis_pool.py).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "pool_class": "portal.core.redis_pool.SharedConnectionPool"},
         }
     }
     CHANNEL_LAYERS = {
@@ -187,10 +187,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pbc-portal"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-# Sessions and the viewer's role facts (portal/permissions.py) are kept in the cache only when every
+# Sessions and the viewer's role facts (portal/core/permissions.py) are kept in the cache only when every
 # process shares it: an in-memory cache is one process's, and another process's sign-out or role change
 # would go unseen there.  cached_db reads the session from Redis and writes it to both, so a signed-in
-# page needs no session query; signing out deletes both copies (portal/sessions.py deletes the cached
+# page needs no session query; signing out deletes both copies (portal/core/sessions.py deletes the cached
 # copy of any session row deleted elsewhere, e.g. on erasure).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 PORTAL_VIEWER_FACTS_CACHED = REDIS_URL is not None
@@ -203,7 +203,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # --- background work -------------------------------------------------------------------
 # Inline in the embedded mode; in production with Redis, an RQ queue run by
-# ``manage.py task_worker`` (started by ``manage.py serve``): see portal/queue.py.
+# ``manage.py task_worker`` (started by ``manage.py serve``): see portal/core/queue.py.
 TASKS_QUEUE = PRODUCTION and REDIS_URL is not None
 TASKS = {
     "default": {
@@ -212,7 +212,7 @@ TASKS = {
     }
 }
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
-RQ = {"QUEUE_CLASS": "portal.queue.RetryingQueue", "JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "portal.queue.PortalWorker"}
+RQ = {"QUEUE_CLASS": "portal.core.queue.RetryingQueue", "JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "portal.core.queue.PortalWorker"}
 TASKS_RETRY_DELAYS = env.get_int_list("TASKS_RETRY_DELAYS", [10, 60, 300])
 
 # --- e-mail --------------------------------------------------------------------------------
@@ -222,8 +222,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- accounts (django-allauth) ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    # Permissions from the viewer's cached role facts; signs nobody in (portal/permissions.py).
-    "portal.permissions.CachedPermissionBackend",
+    # Permissions from the viewer's cached role facts; signs nobody in (portal/core/permissions.py).
+    "portal.core.permissions.CachedPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -232,13 +232,13 @@ LOGIN_REDIRECT_URL = "/"
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupDetailsForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.site.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False  # log in again, so the approval check runs
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PbC Network] "
-ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "portal.site.accounts.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
@@ -262,9 +262,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-# Plain UK dates (13 November 2026; 13 Nov 2026 in table columns) from portal/formats/en_GB;
+# Plain UK dates (13 November 2026; 13 Nov 2026 in table columns) from portal/core/formats/en_GB;
 # input and number formats from Django's en_GB locale.
-FORMAT_MODULE_PATH = ["portal.formats"]
+FORMAT_MODULE_PATH = ["portal.core.formats"]
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -276,7 +276,7 @@ MEDIA_ROOT = Path(env.get("MEDIA_ROOT") or DATA_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "portal.storage.StaticFilesStorage"
+        "BACKEND": "portal.core.storage.StaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -307,7 +307,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts, styles and images from the
 # portal itself only (fonts also from the NHS.UK design system's font host);
 # no inline script anywhere outside the Wagtail admin
-# (portal.middleware.ContentSecurityPolicyMiddleware relaxes it there).
+# (portal.core.middleware.ContentSecurityPolicyMiddleware relaxes it there).
 # "connect-src 'self'" covers the portal's own websockets.  Frames: only the
 # portal itself, for Wagtail's live preview in the admin.
 _MEDIA_ORIGIN = [MEDIA_URL.split("/", 3)[0] + "//" + MEDIA_URL.split("/", 3)[2]] if MEDIA_URL.startswith("http") else []
@@ -352,7 +352,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
 }
-FORM_RENDERER = "portal.forms.NHSFormRenderer"
+FORM_RENDERER = "portal.site.forms.NHSFormRenderer"
 
 # --- settings owned by one app each (one line per setting, owner named) --------------------
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.elasticsearch8", "URLS": [ELASTICSEARCH_URL], "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}-wagtail-", "TIMEOUT": 5, "ATOMIC_REBUILD": True}} if ELASTICSEARCH_URL else WAGTAILSEARCH_BACKENDS  # owner: search — Wagtail admin search on Elasticsearch when configured

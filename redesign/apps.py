@@ -22,7 +22,7 @@ class RedesignConfig(AppConfig):
             remove_object(instance)
 
         def _forget_matrix(sender, **kwargs):
-            from portal import fragments
+            from portal.core import fragments
             from redesign.views import MATRIX_FRAGMENTS
 
             fragments.forget(MATRIX_FRAGMENTS)

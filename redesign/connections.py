@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from portal.permissions import is_member
+from portal.core.permissions import is_member
 from redesign.models import CaseStudyPage, MatrixEntry, Template, TemplateVersion
 from redesign.permissions import visible_case_studies, visible_templates
 

@@ -185,7 +185,7 @@ def _organisations(region: dict) -> dict[str, Organisation]:
 
 
 def _build_pages(region: dict, orgs: dict) -> None:
-    from portal.models import HomePage
+    from portal.site.models import HomePage
 
     home = HomePage.objects.first()
     if home is None:

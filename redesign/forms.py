@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 
 from directory.models import Member, Organisation, ServiceArea
+from portal.core.uploads import ALLOWED_TEXT, max_upload_size, validate_upload
 from redesign.models import MatrixEntry, Stage, Template
-from redesign.uploads import ALLOWED_TEXT, max_upload_size, validate_upload
 
 
 class SafeUploadField(forms.FileField):
-    """A file field that accepts only what ``redesign.uploads.validate_upload`` accepts."""
+    """A file field that accepts only what ``portal.core.uploads.validate_upload`` accepts."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("help_text", f"{ALLOWED_TEXT}. Up to {max_upload_size() // (1024 * 1024)} MB. Files with macros are refused.")

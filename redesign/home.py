@@ -1,7 +1,7 @@
 """The newest case studies for the home page, only those the viewer may see (two queries)."""
 from __future__ import annotations
 
-from portal.home import HomeItem
+from portal.core.home_items import HomeItem
 
 
 def home_items(user, limit: int) -> list[HomeItem]:

@@ -273,7 +273,7 @@ class CaseStudyPage(Page):
         from django.contrib.auth.views import redirect_to_login
         from django.http import Http404
 
-        from portal.permissions import is_member
+        from portal.core.permissions import is_member
 
         if self.audience == Audience.MEMBERS and not is_member(request.user):
             if not request.user.is_authenticated:

@@ -8,7 +8,7 @@ what clusters are made of) and any entry they lead.  Network administrators
 from __future__ import annotations
 
 from directory.models import Organisation
-from portal.permissions import is_member
+from portal.core.permissions import is_member
 
 COMMISSIONING_KINDS = {Organisation.Kind.CLUSTER, Organisation.Kind.CONSORTIUM, Organisation.Kind.PCT}
 
@@ -86,9 +86,9 @@ def document_is_members_only(document) -> bool:
 
     A matrix entry's attachment always is; a template's file has its template's
     audience (members-only if any template using it is); any other document is
-    members-only unless it is in the public collection (``portal.documents``).
+    members-only unless it is in the public collection (``portal.core.documents``).
     """
-    from portal.documents import in_public_collection
+    from portal.core.documents import in_public_collection
     from redesign.models import Audience, EntryDocument, TemplateVersion
 
     if EntryDocument.objects.filter(document=document).exists():

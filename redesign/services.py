@@ -22,7 +22,8 @@ from wagtail.documents import get_document_model
 
 from directory.areas.services import record_entry_started, record_stage_changed, record_template_added, record_template_version
 from directory.models import Member, Organisation, ServiceArea
-from portal.delivery import email_after_commit
+from portal.core.delivery import email_after_commit
+from portal.core.uploads import validate_upload
 from redesign.models import (
     CLOSED_STAGES,
     REMIND_AGAIN_AFTER,
@@ -38,7 +39,6 @@ from redesign.models import (
     TemplateVersion,
 )
 from redesign.permissions import can_edit_entry, can_manage_templates, can_record_for
-from redesign.uploads import validate_upload
 from search.services import index_object, remove_object
 
 
@@ -537,7 +537,7 @@ def add_template_version(template: Template, *, actor, upload, notes: str = "") 
     record_template_version(version, actor=actor)
     index_object(template)
     if template.versions.filter(adaptations__isnull=False).exists():
-        from portal.outbox import enqueue_on_commit
+        from portal.core.outbox import enqueue_on_commit
         from redesign.tasks import notify_adapters
 
         enqueue_on_commit(notify_adapters, version.pk)
@@ -598,7 +598,7 @@ def _set_link(entry: MatrixEntry, obj, *, actor, linked: bool) -> bool:
         changes={LINKABLE[kind]: ["", label] if linked else [label, "removed"]},
     )
     if actor.has_perm("redesign.change_any_entry") or actor.has_perm("forum.moderate_forum"):
-        from portal import audit
+        from portal.core import audit
 
         audit.record(actor, f"redesign.entry.{'linked' if linked else 'unlinked'}", entry, kind=kind, pk=obj.pk, title=obj.title)
     return True
@@ -678,7 +678,7 @@ def notify_adapters_of(version_id: int) -> int:
     row, written before its e-mail is handed over, so a second run sends
     nothing.  Returns how many adapters were told.
     """
-    from portal.realtime import notify_user
+    from portal.core.realtime import notify_user
 
     version = TemplateVersion.objects.select_related("template").filter(pk=version_id).first()
     if version is None:
@@ -704,7 +704,7 @@ def notify_adapters_of(version_id: int) -> int:
                 "kind": "template_version", "url": copy.get_absolute_url(),
                 "text": f"{version.template.title} has a new version ({version.number}); your copy came from version {copy.adapted_from.number}",
             })
-        from portal.delivery import email_after_commit
+        from portal.core.delivery import email_after_commit
 
         email_after_commit(messages)
     return len(messages)

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from wagtail.documents.views.serve import serve as serve_document
 
 from directory.models import Member, Organisation, ServiceArea
-from portal import fragments
-from portal.permissions import member_required, permission_required
-from portal.csv_stream import csv_lines
+from portal.core import fragments
+from portal.core.permissions import member_required, permission_required
+from portal.core.csv_stream import csv_lines
 from redesign import services
 from redesign.business_case import build_business_case
 from redesign.forms import (
@@ -32,7 +32,7 @@ from redesign.forms import (
     TemplateForm,
     TemplateVersionForm,
 )
-from portal.permissions import is_member
+from portal.core.permissions import is_member
 from redesign.connections import entries_linked_to, entry_connections, link_choices
 from redesign.models import STALE_AFTER, CaseStudyPage, EntryChange, MatrixEntry, Stage, Template, TemplateVersion
 from redesign.permissions import (

@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseForbidden
 from wagtail import hooks
 
-from portal.permissions import is_member
+from portal.core.permissions import is_member
 from redesign.permissions import document_is_members_only
 
 

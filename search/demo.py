@@ -28,7 +28,7 @@ def build(region: dict, *, rebuild_index: bool = True) -> None:
     from wagtail.documents import get_document_model
     from wagtail.models import Collection, CollectionViewRestriction
 
-    from portal.documents import ensure_public_collection
+    from portal.core.documents import ensure_public_collection
     from search.services import iter_all_documents, writing_backends
 
     Document = get_document_model()

@@ -17,8 +17,8 @@ import nh3
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from portal import fragments
-from portal.permissions import is_member
+from portal.core import fragments
+from portal.core.permissions import is_member
 from search.backends import get_backend
 from search.backends.base import FACETS, SearchHit, SearchResults, SearchUnavailable
 from search.registry import MEMBERS, PUBLIC, SearchDocument, registered, searchable_for

@@ -7,7 +7,7 @@ from search.registry import MEMBERS, PUBLIC, SearchDocument, Searchable, registe
 
 
 class DocumentSearchable(Searchable):
-    """A Wagtail document; public only in the public collection (``portal.documents``), members-only otherwise
+    """A Wagtail document; public only in the public collection (``portal.core.documents``), members-only otherwise
     (a restricted collection, any other collection, a matrix entry's attachment). Template files are left to their template."""
 
     kind = "document"

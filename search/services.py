@@ -22,7 +22,7 @@ class SearchError(Exception):
 def index_object(obj) -> None:
     """Bring ``obj``'s search entry up to date after the current transaction commits.
 
-    Through the outbox (``portal.outbox``): in production the index task is
+    Through the outbox (``portal.core.outbox``): in production the index task is
     recorded in the caller's transaction and put on the queue after commit,
     so a save while Redis is down is indexed once it is back, and the request
     that saved never indexes itself; embedded, it runs inline after commit.
@@ -30,7 +30,7 @@ def index_object(obj) -> None:
     searchable = searchable_for(obj)
     if searchable is None:
         return
-    from portal.outbox import enqueue_on_commit
+    from portal.core.outbox import enqueue_on_commit
     from search.tasks import index_search_entry
 
     enqueue_on_commit(index_search_entry, searchable.kind, str(obj.pk))
@@ -41,7 +41,7 @@ def remove_object(obj) -> None:
     searchable = searchable_for(obj)
     if searchable is None:
         return
-    from portal.outbox import enqueue_on_commit
+    from portal.core.outbox import enqueue_on_commit
     from search.tasks import remove_search_entry
 
     enqueue_on_commit(remove_search_entry, searchable.kind, str(obj.pk))

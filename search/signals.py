@@ -8,7 +8,7 @@ from wagtail.documents import get_document_model
 def _document_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw:  # loaddata / a restore: the extracted text is restored with the rows
         return
-    from portal.outbox import enqueue_on_commit
+    from portal.core.outbox import enqueue_on_commit
     from search.tasks import extract_document_text
 
     enqueue_on_commit(extract_document_text, instance.pk)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from portal.permissions import member_required
+from portal.core.permissions import member_required
 
 from search.backends.base import FACETS
 from search.queries import SIMILAR_KIND_LABELS, SearchDown, cached_answer, facet_links, find_similar, kind_label, safe_highlight

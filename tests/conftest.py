@@ -11,7 +11,7 @@ import itertools
 import pytest
 from django.core.cache import cache
 
-from portal.roles import Role
+from portal.core.roles import Role
 
 
 @pytest.hookimpl(trylast=True)
@@ -73,8 +73,8 @@ def restore_migration_data() -> None:
     from django.contrib.contenttypes.management import create_contenttypes
     from wagtail.models import Locale, Page, Site
 
-    from portal.documents import ensure_public_collection
-    from portal.models import HomePage
+    from portal.core.documents import ensure_public_collection
+    from portal.site.models import HomePage
 
     if not Permission.objects.filter(content_type__app_label="redesign").exists():
         for app_config in apps.get_app_configs():
@@ -95,7 +95,7 @@ def restore_migration_data() -> None:
 
 @pytest.fixture
 def roles(db):
-    from portal.roles import sync_roles
+    from portal.core.roles import sync_roles
 
     return sync_roles()
 
@@ -144,7 +144,7 @@ def make_member(db, roles):
     from django.contrib.auth import get_user_model
 
     from directory.models import Member
-    from portal.roles import grant_role
+    from portal.core.roles import grant_role
 
     def factory(*, first_name="Alex", last_name=None, email=None, roles=(Role.MEMBER,), organisations=(), status="approved",
                 job_role="gp", mfa=False, password=DEMO_PASSWORD, **member_fields):

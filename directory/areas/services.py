@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from directory.areas.models import Movement, ServiceAreaWatch
 from directory.models import Member, ServiceArea
-from portal.permissions import is_member
+from portal.core.permissions import is_member
 
 
 class AreasError(Exception):
@@ -103,7 +103,7 @@ def record_movement(kind: str, *, areas: Iterable[ServiceArea], text: str, url: 
     if not areas:
         return None
     from directory.areas.tasks import notify_area_followers
-    from portal.outbox import enqueue_on_commit
+    from portal.core.outbox import enqueue_on_commit
 
     with transaction.atomic():
         movement = Movement.objects.create(kind=kind, text=text[:255], url=url[:255], actor=actor, **subject)
@@ -208,8 +208,7 @@ def notify_followers(movement_id: int) -> int:
     Safe to run twice: the movement row is locked and marked, and a member
     already told about it is never told again.
     """
-    from forum.models import Notification
-    from forum.services import notify_about_movement
+    from portal.core.notifications import Notification, notify_about_movement
 
     movement = (
         Movement.objects.select_for_update(of=("self",))

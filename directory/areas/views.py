@@ -12,7 +12,7 @@ from directory.areas.forms import ExpertiseForm, FollowForm
 from directory.areas.models import Movement, ServiceAreaWatch
 from directory.models import ServiceArea
 from directory.privacy import policy_for
-from portal.permissions import member_required
+from portal.core.permissions import member_required
 
 HOME = {"title": "Home", "url": "/"}
 DIRECTORY = {"title": "Directory", "url": "/directory/"}

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from portal import fragments
+from portal.core import fragments
 from search.analysis import key_terms, marked_to_html, parse_query, plain_excerpt, plain_terms, words
 from search.backends.base import (
     MARK_END,

@@ -7,7 +7,7 @@ from directory.areas.expertise import WEIGHTS, find_experts
 from directory.models import Visibility
 from directory.privacy import policy_for
 from forum import services as forum
-from portal.roles import Role
+from portal.core.roles import Role
 from redesign.models import Stage
 
 

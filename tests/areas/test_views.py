@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from directory.areas.models import ServiceAreaWatch
 from forum.services import post_thread
-from portal.roles import Role
+from portal.core.roles import Role
 
 
 def test_page_lists_followed_and_other_areas(client_for, member, service_areas, follow):
@@ -70,7 +70,7 @@ def test_demo_records_past_movements_once_without_notifying(db):
     from django.core.management import call_command
 
     from directory.areas.models import Movement
-    from forum.models import Notification
+    from portal.core.notifications import Notification
 
     call_command("demo", verbosity=0)
     movements = Movement.objects.count()

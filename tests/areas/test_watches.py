@@ -5,9 +5,9 @@ from django.core import mail
 
 from directory.areas.models import Movement, ServiceAreaWatch
 from directory.areas.services import follow_area, notify_followers, stop_following
-from forum.models import Notification
 from forum.services import hide_post, post_thread, send_digest
-from portal.roles import Role
+from portal.core.notifications import Notification
+from portal.core.roles import Role
 from redesign import services as redesign
 from redesign.models import Stage, Template
 from tests.areas.conftest import docx_upload
@@ -69,7 +69,7 @@ def test_following_an_area_again_switches_the_watch_back_on(member, service_area
 
 
 def test_demo_members_follow_their_declared_areas(db):
-    from portal.demo import build_region
+    from portal.site.demo import build_region
 
     region = build_region()
     member = region["members"]["cluster.lead@pbc-network.nhs.uk"]

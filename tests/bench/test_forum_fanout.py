@@ -10,7 +10,7 @@ from forum.services import post_reply, post_thread
 
 
 def _frame(event) -> str:
-    return json.dumps(thread_payload(event))  # what the thread page's socket receives (portal.realtime.encoded_once)
+    return json.dumps(thread_payload(event))  # what the thread page's socket receives (portal.core.realtime.encoded_once)
 
 
 def test_fanout_recognises_its_reply_in_the_frame_a_thread_page_receives(member):

@@ -13,7 +13,7 @@ import pytest
 
 from bench import run
 from directory.models import Member
-from portal.synthetic import SyntheticCounts, build_synthetic, current_counts, synthetic_thread
+from portal.site.synthetic import SyntheticCounts, build_synthetic, current_counts, synthetic_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = SyntheticCounts(members=6, entries=4, replies=3, documents=5)

@@ -10,7 +10,7 @@ DEMO_PASSWORD = "Commission-2008"
 def totp_code() -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    from portal.demo import DEMO_TOTP_SECRET
+    from portal.site.demo import DEMO_TOTP_SECRET
 
     return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
 

@@ -23,7 +23,7 @@ NOTICE_TEXT = "Live updates are not available at the moment. Reload the page to 
 
 
 class WebServer:
-    """One uvicorn process serving portal.asgi on a fixed port, which a test can stop and start again."""
+    """One uvicorn process serving portal.site.asgi on a fixed port, which a test can stop and start again."""
 
     def __init__(self, env: dict, log_path):
         self.env = env
@@ -33,7 +33,7 @@ class WebServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+        command = [sys.executable, "-m", "uvicorn", "portal.site.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
                    "--lifespan", "off", "--log-level", "warning", "--timeout-graceful-shutdown", "2"]
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from directory import services
-from portal.models import AuditEvent
-from portal.roles import Role, grant_role
+from portal.core.models import AuditEvent
+from portal.core.roles import Role, grant_role
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """The demo command's directory content: realistic profiles for the demo region, idempotent."""
 from directory import demo
 from directory.models import Member, Visibility
-from portal.demo import build_region
+from portal.site.demo import build_region
 
 
 def test_demo_fills_bios_phones_and_every_visibility_level(db):

@@ -6,8 +6,8 @@ from django.core import mail
 from django_tasks.signals import task_enqueued
 
 from directory import services
-from portal.models import SentEmail
-from portal.tasks import send_emails
+from portal.core.models import SentEmail
+from portal.core.tasks import send_emails
 
 pytestmark = pytest.mark.django_db
 

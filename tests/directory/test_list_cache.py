@@ -73,7 +73,7 @@ def test_profile_edit_shows_on_the_next_request(client_for, member, service_area
     assert "Specialties: Dermatology." in cards
 
 
-@override_settings(CACHES={"default": {"BACKEND": "portal.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}})
+@override_settings(CACHES={"default": {"BACKEND": "portal.core.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}})
 def test_directory_is_served_while_the_cache_is_unreachable(client_for, member, region):
     html = _page(client_for(member))
     assert region["practice"].name in _filter_form(html)

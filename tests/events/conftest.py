@@ -14,7 +14,7 @@ _n = itertools.count(1)
 def events_index(db):
     """The events index under the home page (the home page is put back after a flush by tests/conftest.py)."""
     from events.models import EventIndexPage
-    from portal.models import HomePage
+    from portal.site.models import HomePage
 
     existing = EventIndexPage.objects.first()
     if existing:

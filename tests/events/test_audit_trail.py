@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from events import services
-from portal.models import AuditEvent
+from portal.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -126,7 +126,7 @@ def test_cached_list_expires_when_the_next_event_ends(make_event, events_index):
 
 
 def test_event_list_still_answers_with_redis_down(client, client_for, member, make_event, settings):
-    settings.CACHES = {"default": {"BACKEND": "portal.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {"default": {"BACKEND": "portal.core.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     make_event(audience="public", title="Open seminar")
 
     assert b"Open seminar" in client.get("/events/").content
@@ -138,8 +138,8 @@ def test_event_list_queries_do_not_grow_with_events_cached_or_not(client, client
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from portal import fragments
-    from portal.page_cache import forget_cached_pages
+    from portal.core import fragments
+    from portal.core.page_cache import forget_cached_pages
 
     viewer = client_for(member) if signed_in else client
 

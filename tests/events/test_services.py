@@ -240,7 +240,7 @@ def test_cancelling_confirmed_place_promotes_first_on_waiting_list(make_event, p
 
 def test_promoted_member_gets_exactly_one_email_when_the_task_runs_again(make_event, practice_members, run_on_commit, mailoutbox):
     from events.tasks import send_booking_email
-    from portal.models import SentEmail
+    from portal.core.models import SentEmail
 
     event = make_event(capacity=1)
     a, b = practice_members(2)

@@ -241,7 +241,7 @@ def test_reminder_command_sends_reminders(make_event, member, mailoutbox, django
 
 
 def test_demo_builds_seed_events_and_is_idempotent(db, roles):
-    from portal.demo import build_region
+    from portal.site.demo import build_region
     from events import demo
     from events.models import EventPage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from forum import services
-from portal.models import AuditEvent
+from portal.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

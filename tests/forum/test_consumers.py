@@ -5,7 +5,7 @@ from channels.testing import WebsocketCommunicator
 
 from forum import services
 from forum.models import ThreadEvent
-from portal.asgi import application
+from portal.site.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ from forum.models import Board, Reply, Thread
 
 @pytest.fixture
 def demo_region(db):
-    from portal.demo import build_region
+    from portal.site.demo import build_region
 
     return build_region()
 

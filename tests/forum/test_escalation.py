@@ -7,7 +7,8 @@ import time_machine
 from django.core import mail
 
 from forum import services
-from forum.models import ModerationAction, Notification
+from forum.models import ModerationAction
+from portal.core.notifications import Notification
 
 LONDON = ZoneInfo("Europe/London")
 # Friday 11 April 2008, 10:00: the day after the Chilford Hall workshop.

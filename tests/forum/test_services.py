@@ -6,7 +6,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from forum import services
-from forum.models import Attachment, ModerationAction, Notification, PostRevision, Reply, Report, Subscription, Thread, ThreadEvent
+from forum.models import Attachment, ModerationAction, PostRevision, Reply, Report, Subscription, Thread, ThreadEvent
+from portal.core.notifications import Notification
 
 
 def test_post_thread_stores_sanitised_html_and_tags(member, board, service_areas):

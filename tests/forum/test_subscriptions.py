@@ -7,7 +7,8 @@ import time_machine
 from django.core import mail
 
 from forum import services
-from forum.models import Notification, Subscription
+from forum.models import Subscription
+from portal.core.notifications import Notification
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -97,7 +97,7 @@ def test_only_the_author_gets_the_edit_link_on_a_cached_reply(client_for, member
 
 
 def test_thread_page_still_answers_with_redis_down(client_for, member, other_org_member, thread, settings):
-    settings.CACHES = {"default": {"BACKEND": "portal.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {"default": {"BACKEND": "portal.core.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     services.post_reply(other_org_member, thread, body="First answer")
 
     assert "First answer" in client_for(member).get(thread.get_absolute_url()).content.decode()

@@ -77,7 +77,7 @@ def test_tag_list_is_not_offered_to_other_members(client_for, other_org_member, 
 
 
 def test_guidance_drafted_from_a_thread_shows_on_its_next_view(client_for, guidance_index, sha_editor, member, other_org_member, thread):
-    from portal.guidance_services import draft_guidance_from_answer
+    from portal.guidance.services import draft_guidance_from_answer
 
     reply = services.post_reply(other_org_member, thread, body="The draft is due in May.")
     services.accept_answer(member, reply)
@@ -114,7 +114,7 @@ def test_thread_page_query_count_for_its_author_once_cached(client_for, member, 
 
     # user, member, the thread (who may read it is checked on it), watching.  The main column (question, replies,
     # tags, guidance, similar work) comes from the cache, drawn for this kind of viewer since the thread last changed
-    # (forum.queries.thread_main); so do the session, the viewer's roles and permissions (portal/permissions.py), the
+    # (forum.queries.thread_main); so do the session, the viewer's roles and permissions (portal/core/permissions.py), the
     # reply count and the page's rows.
     with django_assert_num_queries(4):
         response = client.get(thread.get_absolute_url())

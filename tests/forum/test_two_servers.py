@@ -52,7 +52,7 @@ def uvicorn_servers(count: int):
         for _ in range(count):
             port = free_port()
             process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+                [sys.executable, "-m", "uvicorn", "portal.site.asgi:application", "--host", "127.0.0.1", "--port", str(port),
                  "--lifespan", "off", "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )

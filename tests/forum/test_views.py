@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from forum import services
 from forum.models import Reply, Report, Thread
-from portal import fragments
+from portal.core import fragments
 
 
 def make_replies(thread, author, count):

@@ -6,21 +6,21 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from portal.roles import Role
+from portal.core.roles import Role
 
 
 @pytest.fixture
 def home_page(db):
     """The site's home page, made by a migration (tests/conftest.py puts it back after a flush)."""
-    from portal.models import HomePage
+    from portal.site.models import HomePage
 
     return HomePage.objects.get()
 
 
 @pytest.fixture
 def guidance_index(roles, home_page):
-    from portal.guidance_services import ensure_guidance_workflow
-    from portal.models import GuidanceIndexPage
+    from portal.guidance.models import GuidanceIndexPage
+    from portal.guidance.services import ensure_guidance_workflow
 
     index = GuidanceIndexPage(title="Guidance", slug="guidance", introduction="Guidance on PbC.")
     home_page.add_child(instance=index)
@@ -38,7 +38,7 @@ def second_sha_editor(make_member, region):
 @pytest.fixture
 def make_guidance(guidance_index):
     """``make_guidance(title=..., audience=..., topics=[...], live=True, author=user)``: published directly unless live=False."""
-    from portal.models import GuidancePage
+    from portal.guidance.models import GuidancePage
 
     counter = {"n": 0}
 
@@ -60,7 +60,7 @@ def make_guidance(guidance_index):
 
 @pytest.fixture
 def newsletter_archive(home_page):
-    from portal.models import NewsletterArchivePage
+    from portal.guidance.models import NewsletterArchivePage
 
     archive = NewsletterArchivePage(title="Newsletter", slug="newsletter")
     home_page.add_child(instance=archive)
@@ -71,7 +71,7 @@ def newsletter_archive(home_page):
 @pytest.fixture
 def subscribers(make_member, region):
     """Five approved members who subscribe to the newsletter."""
-    from portal.models import NewsletterSubscription
+    from portal.guidance.models import NewsletterSubscription
 
     people = [make_member(first_name=f"Reader{i}", organisations=[region["practice"]]) for i in range(5)]
     for person in people:
@@ -81,7 +81,7 @@ def subscribers(make_member, region):
 
 @pytest.fixture
 def issue(newsletter_archive, network_admin):
-    from portal.guidance_services import create_newsletter_issue
+    from portal.guidance.services import create_newsletter_issue
 
     return create_newsletter_issue(
         newsletter_archive,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from portal.models import GuidancePage, Link
+from portal.guidance.models import GuidancePage, Link
 
 
 def test_sha_editor_can_open_the_new_guidance_form(guidance_index, sha_editor, client_for):

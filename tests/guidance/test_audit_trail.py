@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal import guidance_services as services
-from portal.models import AuditEvent
+from portal.core.models import AuditEvent
+from portal.guidance import services
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 """The demonstration guidance, links and newsletter archive come from the seeds and can be built twice."""
 from __future__ import annotations
 
-from portal import guidance_demo
-from portal.models import GuidanceIndexPage, GuidancePage, Link, NewsletterIssuePage, NewsletterSubscription
+from portal.guidance import demo as guidance_demo
+from portal.guidance.models import GuidanceIndexPage, GuidancePage, Link, NewsletterIssuePage, NewsletterSubscription
 
 
 def test_demo_builds_seed_guidance_once(home_page, service_areas, member, roles):

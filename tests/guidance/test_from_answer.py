@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal.guidance_services import DraftRefused, draft_guidance_from_answer, review_guidance, submit_guidance
-from portal.models import AuditEvent, GuidancePage
+from portal.core.models import AuditEvent
+from portal.guidance.models import GuidancePage
+from portal.guidance.services import DraftRefused, draft_guidance_from_answer, review_guidance, submit_guidance
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.template import TemplateSyntaxError
 from django.test import TestCase
 
-from portal import guidance_services
-from portal.models import Link, SentEmail
-from portal.tasks import send_emails
+from portal.core.models import SentEmail
+from portal.core.tasks import send_emails
+from portal.guidance import services as guidance_services
+from portal.guidance.models import Link
 
 
 def check_links(**options):
@@ -137,7 +138,7 @@ def test_check_links_command(local_site, network_admin, capsys):
 
 
 def test_background_task_checks_links(local_site, network_admin):
-    from portal.guidance_tasks import check_links_task
+    from portal.guidance.tasks import check_links_task
 
     _link(f"{local_site}/gone")
 

@@ -8,8 +8,9 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks.signals import task_finished
 
-from portal import guidance_services as services
-from portal.models import NewsletterDelivery, NewsletterIssuePage, NewsletterSubscription, SentEmail
+from portal.core.models import SentEmail
+from portal.guidance import services
+from portal.guidance.models import NewsletterDelivery, NewsletterIssuePage, NewsletterSubscription
 
 BACKEND = "tests.guidance.mail_backends.HangsUpAfter"
 
@@ -118,7 +119,7 @@ def test_batch_retried_after_its_copies_went_sends_nothing_and_the_chain_goes_on
     NewsletterDelivery.objects.filter(issue=issue).update(status="pending")  # as if every "sent" mark were lost
     mail.outbox.clear()
 
-    from portal.guidance_tasks import send_newsletter_batch
+    from portal.guidance.tasks import send_newsletter_batch
 
     send_newsletter_batch.enqueue(issue.pk, 2)
 

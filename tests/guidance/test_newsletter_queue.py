@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from portal import guidance_services as services
-from portal.models import NewsletterDelivery, SentEmail
+from portal.core.models import SentEmail
+from portal.guidance import services
+from portal.guidance.models import NewsletterDelivery
 from tests.queue_workers import delivered, kill_worker_mid_send, needs_queue, queue, task_worker, wait_for  # noqa: F401
 
 pytestmark = needs_queue

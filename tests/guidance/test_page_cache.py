@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.models import HomePage
+from portal.site.models import HomePage
 
 
 def _quietly_change_introduction(home, text: str) -> None:

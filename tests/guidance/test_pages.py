@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from portal import guidance_services as services
-from portal.guidance_home import home_items
-from portal.models import GuidancePage, Link
-from portal.searchable import GuidanceSearchable
+from portal.guidance import services
+from portal.guidance.home import home_items
+from portal.guidance.models import GuidancePage, Link
+from portal.guidance.searchable import GuidanceSearchable
 
 
 def test_anonymous_visitor_is_sent_to_sign_in_for_members_only_guidance(make_guidance, client):

@@ -8,9 +8,9 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from portal.guidance_services import send_review_reminders
-from portal.guidance_tasks import send_review_reminders_task
-from portal.models import GuidancePage
+from portal.guidance.models import GuidancePage
+from portal.guidance.services import send_review_reminders
+from portal.guidance.tasks import send_review_reminders_task
 
 FROZEN = dt.datetime(2008, 4, 10, 9, 0, tzinfo=dt.timezone.utc)  # the Chilford Hall workshop
 

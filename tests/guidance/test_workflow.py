@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import guidance_services as services
-from portal.models import GuidancePage
+from portal.guidance import services
+from portal.guidance.models import GuidancePage
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""portal.urls plus the one-click unsubscribe endpoint, as the lead will wire it."""
+"""portal.site.urls plus the one-click unsubscribe endpoint, as the lead will wire it."""
 from django.urls import include, path
 
-from portal.urls import urlpatterns as portal_urlpatterns
+from portal.site.urls import urlpatterns as portal_urlpatterns
 
-urlpatterns = [path("mail/", include("portal.guidance_urls"))] + portal_urlpatterns
+urlpatterns = [path("mail/", include("portal.guidance.urls"))] + portal_urlpatterns

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from directory.models import AllowedDomain, Invitation, Member
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.conftest import DEMO_PASSWORD
 
 SIGNUP = "/accounts/signup/"

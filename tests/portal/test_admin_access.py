@@ -1,7 +1,7 @@
 """Each role sees what it should in the Wagtail admin, and nothing more."""
 import pytest
 
-from portal.roles import ROLES, Role
+from portal.core.roles import ROLES, Role
 
 
 @pytest.mark.parametrize("who", ["member", "cluster_lead", "moderator"])
@@ -67,7 +67,7 @@ def test_only_admin_roles_have_wagtail_admin_access():
 def test_sync_roles_is_idempotent(roles):
     from django.contrib.auth.models import Group
 
-    from portal.roles import sync_roles
+    from portal.core.roles import sync_roles
 
     before = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
     sync_roles()

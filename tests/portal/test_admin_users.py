@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from portal.roles import Role
+from portal.core.roles import Role
 
 
 def edit(client, user, roles, **extra):
@@ -27,7 +27,7 @@ def test_sha_editor_cannot_open_the_user_editor(client_for, sha_editor):
 
 
 def test_network_admin_gives_a_member_a_role_and_it_is_audited(client_for, network_admin, member, roles):
-    from portal.models import AuditEvent
+    from portal.core.models import AuditEvent
 
     response = edit(client_for(network_admin), member.user, roles, groups=[Role.MEMBER, Role.MODERATOR])
 

@@ -1,11 +1,11 @@
-"""The audit trail: ``portal.audit.record`` and the read-only ``AuditEvent``."""
+"""The audit trail: ``portal.core.audit.record`` and the read-only ``AuditEvent``."""
 from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from portal import audit
-from portal.models import AuditEvent, AuditTrailIsReadOnly
+from portal.core import audit
+from portal.core.models import AuditEvent, AuditTrailIsReadOnly
 
 pytestmark = pytest.mark.django_db
 

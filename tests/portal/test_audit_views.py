@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import audit
-from portal.models import AuditEvent
+from portal.core import audit
+from portal.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

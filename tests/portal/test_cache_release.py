@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from portal import fragments
-from portal.page_cache import _key
+from portal.core import fragments
+from portal.core.page_cache import _key
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""portal.csv_stream: every streamed CSV export is safe to open in a spreadsheet."""
+"""portal.core.csv_stream: every streamed CSV export is safe to open in a spreadsheet."""
 import csv
 import io
 
-from portal.csv_stream import csv_lines
+from portal.core.csv_stream import csv_lines
 
 
 def _parsed(lines) -> list[list[str]]:

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 
-from portal.tasks import send_emails
-from portal.delivery import send_once
-from portal.models import SentEmail
+from portal.core.tasks import send_emails
+from portal.core.delivery import send_once
+from portal.core.models import SentEmail
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from directory.models import Member, Organisation
-from portal.demo import DEMO_PASSWORD, README_ACCOUNTS
-from portal.roles import Role
+from portal.core.roles import Role
+from portal.site.demo import DEMO_PASSWORD, README_ACCOUNTS
 
 
 def run_demo() -> None:

@@ -4,7 +4,7 @@ import pytest
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transactional_test_runs_against_the_migrated_site():
-    from portal.models import HomePage
+    from portal.site.models import HomePage
 
     assert HomePage.objects.count() == 1
 
@@ -15,6 +15,6 @@ def test_home_page_is_served_after_an_earlier_flush(client):
 
 
 def test_roles_sync_after_an_earlier_flush(roles):
-    from portal.roles import Role
+    from portal.core.roles import Role
 
     assert set(roles) == set(Role)

@@ -1,4 +1,4 @@
-"""The transactional outbox (portal/outbox.py): a task is recorded with the operation and reaches the queue once.
+"""The transactional outbox (portal/core/outbox.py): a task is recorded with the operation and reaches the queue once.
 
 The queue here is django-tasks' DummyBackend (it keeps what was enqueued) or
 the real RQ backend pointed at a port where nothing listens (Redis down).
@@ -15,9 +15,9 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tasks import task_backends
 
-from portal.models import OutboxTask
-from portal.outbox import dispatch_outbox, enqueue_on_commit
-from portal.tasks import send_emails
+from portal.core.models import OutboxTask
+from portal.core.outbox import dispatch_outbox, enqueue_on_commit
+from portal.core.tasks import send_emails
 from tests.reliability.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +88,8 @@ def test_dispatch_queues_each_waiting_task_once_when_the_queue_is_back(redis_dow
 
 
 def test_dispatch_forgets_tasks_queued_more_than_a_week_ago(dummy_queue):
-    OutboxTask.objects.create(task_path="portal.tasks.send_emails", enqueued_at=timezone.now() - dt.timedelta(days=8))
-    recent = OutboxTask.objects.create(task_path="portal.tasks.send_emails", enqueued_at=timezone.now() - dt.timedelta(days=1))
+    OutboxTask.objects.create(task_path="portal.core.tasks.send_emails", enqueued_at=timezone.now() - dt.timedelta(days=8))
+    recent = OutboxTask.objects.create(task_path="portal.core.tasks.send_emails", enqueued_at=timezone.now() - dt.timedelta(days=1))
 
     dispatch_outbox()
 

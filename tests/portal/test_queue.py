@@ -12,8 +12,8 @@ from collections import Counter
 import django_rq
 from django_tasks import TaskResultStatus
 
-from portal.models import SentEmail
-from portal.tasks import send_emails
+from portal.core.models import SentEmail
+from portal.core.tasks import send_emails
 from tests.queue_workers import delivered, kill_worker_mid_send, needs_queue, queue, task_worker, wait_for  # noqa: F401
 
 pytestmark = needs_queue

@@ -1,4 +1,4 @@
-"""Every cache object in a process shares one Redis connection pool per server (portal/redis_pool.py).
+"""Every cache object in a process shares one Redis connection pool per server (portal/core/redis_pool.py).
 
 Under ASGI Django builds a cache object per request; without a shared pool each
 request opened a new connection to Redis.
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.core.cache.backends.redis import RedisCache
 
-from portal.redis_pool import SharedConnectionPool
+from portal.core.redis_pool import SharedConnectionPool
 
-OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "pool_class": "portal.redis_pool.SharedConnectionPool"}
+OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "pool_class": "portal.core.redis_pool.SharedConnectionPool"}
 
 
 def cache_object(location: str = "redis://127.0.0.1:6379/5", **options) -> RedisCache:
@@ -49,4 +49,4 @@ def test_the_portals_redis_cache_uses_the_shared_pool():
     shown = subprocess.run([sys.executable, "-c", "import portal.settings as s; print(s.CACHES['default']['OPTIONS']['pool_class'])"],
                            cwd=root, env=env, capture_output=True, text=True, timeout=60, check=True)
 
-    assert shown.stdout.strip() == "portal.redis_pool.SharedConnectionPool"
+    assert shown.stdout.strip() == "portal.core.redis_pool.SharedConnectionPool"

@@ -5,7 +5,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.schedule import JOBS, due_jobs, run_due_jobs
+from portal.site.schedule import JOBS, due_jobs, run_due_jobs
 
 
 def test_every_scheduled_job_names_an_existing_command():

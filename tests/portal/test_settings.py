@@ -77,7 +77,7 @@ def test_embedded_mode_needs_no_variables():
 
 
 def test_email_url_selects_smtp_with_tls():
-    from portal.env import email_config
+    from portal.core.env import email_config
 
     os.environ["PBC_TEST_EMAIL_URL"] = "smtp+tls://portal%40nhs.net:p%40ss@smtp.example.nhs.uk:587"
     try:

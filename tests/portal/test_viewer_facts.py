@@ -1,4 +1,4 @@
-"""The viewer's roles, permissions and authenticator, kept in the cache between requests (portal/permissions.py).
+"""The viewer's roles, permissions and authenticator, kept in the cache between requests (portal/core/permissions.py).
 
 Every test here runs with the facts cached across requests, as in production
 with Redis (the embedded mode asks the database once per request instead), and
@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.permissions import forget_viewer_facts, viewer_facts
-from portal.roles import Role, grant_role, revoke_role
+from portal.core.permissions import forget_viewer_facts, viewer_facts
+from portal.core.roles import Role, grant_role, revoke_role
 
 ADMIN_LINK = '<a class="nhsuk-header__account-link" href="/admin/">Administration</a>'
 
@@ -153,7 +153,7 @@ def test_a_change_made_behind_the_portals_back_is_seen_once_the_facts_expire(cli
     """The time-to-live bounds what no signal reports (SQL by hand, a restore, a change while Redis was away)."""
     import time
 
-    from portal import permissions
+    from portal.core import permissions
 
     monkeypatch.setattr(permissions, "FACTS_TIMEOUT", 1)
     client = client_for(network_admin)

@@ -2,7 +2,7 @@
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from portal.asgi import application
+from portal.site.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ async def test_member_connects_and_receives_their_notification(client, member):
     from asgiref.sync import sync_to_async
     from channels.layers import get_channel_layer
 
-    from portal.realtime import user_group
+    from portal.core.realtime import user_group
 
     headers = await sync_to_async(session_headers)(client, member)
     communicator, connected, _ = await connect(headers)
@@ -68,7 +68,7 @@ async def test_notification_for_one_member_does_not_reach_another(client, member
     from asgiref.sync import sync_to_async
     from channels.layers import get_channel_layer
 
-    from portal.realtime import user_group
+    from portal.core.realtime import user_group
 
     headers = await sync_to_async(session_headers)(client, other_org_member)
     communicator, connected, _ = await connect(headers)

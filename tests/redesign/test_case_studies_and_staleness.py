@@ -116,5 +116,5 @@ def test_case_study_list_runs_the_same_queries_with_2_and_8_studies(client_for, 
 
 
 # User; Wagtail's site lookup, routing, view restrictions and the breadcrumbs' ancestors (7); member; the case
-# studies (the session and the viewer's roles and permissions come from the cache: portal/permissions.py).
+# studies (the session and the viewer's roles and permissions come from the cache: portal/core/permissions.py).
 PINNED_CASE_STUDY_LIST_QUERIES = 10

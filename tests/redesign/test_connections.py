@@ -35,7 +35,7 @@ def dermatology_thread(member, service_areas):
 @pytest.fixture
 def case_study(db):
     from redesign.models import CaseStudyIndexPage, CaseStudyPage
-    from portal.models import HomePage
+    from portal.site.models import HomePage
 
     index = CaseStudyIndexPage(title="Case studies", slug="case-studies")
     HomePage.objects.first().add_child(instance=index)
@@ -209,5 +209,5 @@ def test_entry_record_page_query_count_does_not_grow_with_links(client_for, djan
 
 
 # Similar work comes ranked from the cache; only the check of what the viewer may see runs.  The session
-# and the viewer's roles and permissions come from the cache too (portal/permissions.py): 24 before that.
+# and the viewer's roles and permissions come from the cache too (portal/core/permissions.py): 24 before that.
 QUERIES_ON_ENTRY_PAGE = 20

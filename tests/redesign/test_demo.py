@@ -6,7 +6,7 @@ import pytest
 
 @pytest.mark.django_db
 def test_demo_builds_case_studies_and_matrix_and_is_idempotent(client):
-    from portal.demo import build_region, build_site_pages
+    from portal.site.demo import build_region, build_site_pages
     from redesign import demo
     from redesign.models import CaseStudyPage, MatrixEntry, Template
 
@@ -32,7 +32,7 @@ def test_demo_builds_case_studies_and_matrix_and_is_idempotent(client):
 
 @pytest.mark.django_db
 def test_every_redesign_page_renders_with_demo_content(client):
-    from portal.demo import build_region, build_site_pages
+    from portal.site.demo import build_region, build_site_pages
     from redesign import demo
     from redesign.models import MatrixEntry, Template
 
@@ -54,7 +54,7 @@ def test_every_redesign_page_renders_with_demo_content(client):
 
 @pytest.mark.django_db
 def test_search_documents_describe_entries_case_studies_and_templates():
-    from portal.demo import build_region, build_site_pages
+    from portal.site.demo import build_region, build_site_pages
     from redesign import demo
     from redesign.models import CaseStudyPage, MatrixEntry, Template
     from search.registry import MEMBERS, PUBLIC, searchable_for

@@ -75,7 +75,7 @@ def test_each_filter_has_its_own_cached_table(client_for, member, make_entry):
     assert sum(_cell_counts(_matrix(client))) == 3
 
 
-@override_settings(CACHES={"default": {"BACKEND": "portal.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}})
+@override_settings(CACHES={"default": {"BACKEND": "portal.core.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}})
 def test_matrix_is_served_while_the_cache_is_unreachable(client_for, member, make_entry):
     make_entry(title="Counted")
     assert sum(_cell_counts(_matrix(client_for(member)))) == 1

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal import fragments
+from portal.core import fragments
 from redesign.models import MatrixEntry, Stage
 from redesign.views import MATRIX_FRAGMENTS
 
@@ -94,7 +94,7 @@ def _queries(client, url) -> int:
 @pytest.mark.parametrize("url", ["/redesign/", "/redesign/?view=stages", "/redesign/entries/", "/redesign/entries/?stale=on"])
 def test_query_count_is_the_same_at_10_and_5000_entries(client_for, member, region, service_areas, url):
     client = client_for(member)
-    client.get(url)  # warm the viewer's cached roles and permissions (read once, then kept: portal/permissions.py)
+    client.get(url)  # warm the viewer's cached roles and permissions (read once, then kept: portal/core/permissions.py)
     _bulk_entries(10, region, service_areas)
     at_10 = _queries(client, url)
     _bulk_entries(4990, region, service_areas, start=10)
@@ -121,7 +121,7 @@ def test_cached_matrix_is_answered_without_counting_entries(client_for, member, 
 
 
 # The user and the viewer's member row; the session and the viewer's roles and permissions come from the
-# cache (portal/permissions.py), four queries fewer than before.
+# cache (portal/core/permissions.py), four queries fewer than before.
 PINNED_MATRIX_QUERIES = 7
 PINNED_CACHED_MATRIX_QUERIES = 2
 

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
-from redesign.uploads import validate_upload
+from portal.core.uploads import validate_upload
 from tests.redesign.conftest import PDF_BYTES, docx_bytes, odt_bytes, upload, xlsx_bytes
 
 

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 
-from portal.backup import BackupError, fingerprint, restore_backup, verify_archive
+from portal.core.backup import BackupError, fingerprint, restore_backup, verify_archive
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +31,8 @@ import hashlib, json
 from django.test import Client
 from wagtail.documents import get_document_model
 from directory.models import Member
-from portal.backup import fingerprint
-from portal.models import HomePage
+from portal.core.backup import fingerprint
+from portal.site.models import HomePage
 
 rows = fingerprint()  # before this script signs anyone in (which writes a session and last_login)
 client = Client()
@@ -107,10 +107,10 @@ def _first_difference(env, tables: list[str]) -> str:
     """For the failure message: the first row that differs in the first differing table."""
     from django.apps import apps
 
-    from portal.backup import table_rows
+    from portal.core.backup import table_rows
 
     label = tables[0]
-    script = f"import json; from django.apps import apps; from portal.backup import table_rows; print(json.dumps(table_rows(apps.get_model('{label}'))))"
+    script = f"import json; from django.apps import apps; from portal.core.backup import table_rows; print(json.dumps(table_rows(apps.get_model('{label}'))))"
     restored = json.loads(_manage(env, "shell", "-c", script).stdout.strip().splitlines()[-1])
     original = table_rows(apps.get_model(label))
     for before, after in zip(original, restored):

@@ -28,7 +28,7 @@ def redis_backed(settings, private_redis):
     """The cache and channel layer on a private Redis the test can stop."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.TolerantRedisCache",
+            "BACKEND": "portal.core.cache.TolerantRedisCache",
             "LOCATION": private_redis.url,
             "KEY_PREFIX": "faults",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -84,9 +84,9 @@ def test_health_says_the_cache_and_channel_layer_are_down_after_redis_stops(redi
 
 
 def test_pages_serve_again_when_redis_comes_back(redis_backed, client, settings, monkeypatch):
-    import portal.cache
+    import portal.core.cache
 
-    monkeypatch.setattr(portal.cache, "RETRY_AFTER_SECONDS", 0)
+    monkeypatch.setattr(portal.core.cache, "RETRY_AFTER_SECONDS", 0)
     redis_backed.stop()
     assert client.get("/health/").status_code == 503
 

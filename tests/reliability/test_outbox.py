@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from directory import services
-from portal.models import OutboxTask, SentEmail
+from portal.core.models import OutboxTask, SentEmail
 from tests.queue_workers import delivered, needs_queue, task_worker, wait_for
 
 pytestmark = needs_queue
@@ -31,7 +31,7 @@ def test_operation_committed_while_redis_is_down_has_its_task_run_once_when_redi
     invitation = services.invite_member("new.person@suffolk-pharmacy.example", by=network_admin.user)
 
     (record,) = OutboxTask.objects.all()
-    assert record.task_path == "portal.tasks.send_emails"
+    assert record.task_path == "portal.core.tasks.send_emails"
     assert record.enqueued_at is None and record.attempts == 1 and record.last_error  # the try after commit failed
 
     private_queue.start()  # same port: Redis is back, empty

@@ -29,7 +29,7 @@ def test_demo_papers_are_searchable_with_the_right_audience(database_settings, r
 @pytest.mark.parametrize("engine", BACKENDS)
 def test_dermatology_business_case_finds_the_dermatology_template_first(engine, request, db, settings, tmp_path,
                                                                          django_capture_on_commit_callbacks):
-    from portal.demo import build_region, build_site_pages
+    from portal.site.demo import build_region, build_site_pages
     from redesign import demo as redesign_demo
     from search import demo
     from search.backends import get_backend

@@ -20,7 +20,7 @@ def upload(django_capture_on_commit_callbacks, path, title):
     """Upload into the public collection, so anonymous searches find it (elsewhere a document is for members)."""
     from wagtail.documents import get_document_model
 
-    from portal.documents import public_collection
+    from portal.core.documents import public_collection
 
     with django_capture_on_commit_callbacks(execute=True):
         document = get_document_model().objects.create(title=title, file=ContentFile(path.read_bytes(), name=path.name),
@@ -95,7 +95,7 @@ def test_document_outside_the_public_collection_is_members_only(embedded, media,
 def test_document_in_restricted_collection_is_members_only(embedded, media, django_capture_on_commit_callbacks):
     from wagtail.models import CollectionViewRestriction
 
-    from portal.documents import public_collection
+    from portal.core.documents import public_collection
 
     private = public_collection().add_child(name="Members' papers")  # a restriction wins over the public collection
     CollectionViewRestriction.objects.create(collection=private, restriction_type=CollectionViewRestriction.LOGIN)

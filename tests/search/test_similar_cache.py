@@ -135,7 +135,7 @@ def test_similar_uses_the_counts_another_caller_is_taking_instead_of_counting_th
 
     from django.core.cache import cache
 
-    from portal import fragments
+    from portal.core import fragments
     from search.backends.database import SIMILAR_RESULTS
 
     with time_machine.travel(timezone.now().replace(minute=3, second=0), tick=True):  # well inside a period

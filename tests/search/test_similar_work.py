@@ -12,7 +12,7 @@ def demo_region(settings, tmp_path, django_capture_on_commit_callbacks):
     """The demo region with its re-design, events, forum and connected-knowledge content, indexed in full."""
     from events import demo as events_demo
     from forum import demo as forum_demo
-    from portal.demo import build_region, build_site_pages
+    from portal.site.demo import build_region, build_site_pages
     from redesign import connections_demo
     from redesign import demo as redesign_demo
     from search.backends import get_backend

@@ -1,4 +1,4 @@
-"""Wagtail documents are for members unless they sit in the public collection (portal/documents.py).
+"""Wagtail documents are for members unless they sit in the public collection (portal/core/documents.py).
 
 Serving (``/documents/<id>/<file>``, through the ``before_serve_document`` hook)
 and search (``search/searchable.py``) follow the same rule.
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 
-from portal.documents import PUBLIC_COLLECTION_NAME, public_collection
+from portal.core.documents import PUBLIC_COLLECTION_NAME, public_collection
 
 
 @pytest.fixture

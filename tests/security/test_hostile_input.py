@@ -120,7 +120,7 @@ def test_event_text_shows_no_live_script(member, client_for):
     from django.utils import timezone
 
     from events.models import EventIndexPage, EventPage, EventSession
-    from portal.models import HomePage
+    from portal.site.models import HomePage
 
     index = HomePage.objects.first().add_child(instance=EventIndexPage(title="Events", slug="events"))
     start = timezone.now() + timedelta(days=7)
@@ -149,7 +149,8 @@ def test_attachment_file_names_show_no_live_script(member, other_org_member, boa
 
 
 def test_guidance_and_link_titles_show_no_live_script(member, client_for):
-    from portal.models import GuidanceIndexPage, GuidancePage, HomePage, Link
+    from portal.guidance.models import GuidanceIndexPage, GuidancePage, Link
+    from portal.site.models import HomePage
 
     index = HomePage.objects.first().add_child(instance=GuidanceIndexPage(title="Guidance", slug="guidance"))
     page = index.add_child(instance=GuidancePage(title=SHORT_PAYLOADS[0], slug="hostile", summary=ALL_PAYLOADS))

@@ -1,4 +1,4 @@
-"""Role × websocket route matrix: every route in ``portal.routing`` answers each viewer as ``WEBSOCKET_EXPECTED`` says.
+"""Role × websocket route matrix: every route in ``portal.site.routing`` answers each viewer as ``WEBSOCKET_EXPECTED`` says.
 
 ``accept``: the socket opens; a number: the close code it is refused with
 (4403: not a signed-in approved member, or not allowed on that board).  A new
@@ -11,8 +11,8 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from portal.asgi import application
-from portal.routing import websocket_urlpatterns
+from portal.site.asgi import application
+from portal.site.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from portal.roles import Role
+from portal.core.roles import Role
 
 PASSWORD = "Correct-horse-battery-9"
 ADMIN_ONLY_PHONE = "01206 555 0199"
@@ -41,7 +41,7 @@ def _member(n: int, first: str, last: str, organisation, roles=(Role.MEMBER,), *
     from django.contrib.auth import get_user_model
 
     from directory.models import Member
-    from portal.roles import grant_role
+    from portal.core.roles import grant_role
 
     email = f"security{n}@example.nhs.uk"
     user = get_user_model().objects.create_user(username=f"security{n}", email=email, password=PASSWORD, first_name=first, last_name=last)
@@ -72,11 +72,12 @@ def build_world() -> SimpleNamespace:
     from events.services import book_place, get_or_create_feed
     from forum.models import Board, Subsection
     from forum.services import post_reply, post_thread, report_post, subscribe, unsubscribe_token
-    from portal.documents import public_collection
-    from portal.guidance_services import create_newsletter_issue, ensure_guidance_workflow
-    from portal.guidance_services import unsubscribe_token as newsletter_token
-    from portal.models import GuidanceIndexPage, GuidancePage, HomePage, NewsletterArchivePage, StandardPage
-    from portal.roles import sync_roles
+    from portal.core.documents import public_collection
+    from portal.core.roles import sync_roles
+    from portal.guidance.models import GuidanceIndexPage, GuidancePage, NewsletterArchivePage
+    from portal.guidance.services import create_newsletter_issue, ensure_guidance_workflow
+    from portal.guidance.services import unsubscribe_token as newsletter_token
+    from portal.site.models import HomePage, StandardPage
     from redesign.models import CaseStudyIndexPage, CaseStudyPage, RedesignSectionPage
     from redesign.services import attach_document, create_entry, create_template
     from tests.conftest import restore_migration_data

@@ -1,11 +1,11 @@
-"""``manage.py backup PATH``: the database and every media file in one archive (see portal/backup.py)."""
+"""``manage.py backup PATH``: the database and every media file in one archive (see portal/core/backup.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backup import BackupError, create_backup
+from portal.core.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):

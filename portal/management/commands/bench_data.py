@@ -1,4 +1,4 @@
-"""Build synthetic data at benchmark scale on top of the demonstration region (see portal/synthetic.py)."""
+"""Build synthetic data at benchmark scale on top of the demonstration region (see portal/site/synthetic.py)."""
 import io
 import time
 
@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from portal.synthetic import SyntheticCounts, build_synthetic, search_index_is_built
+from portal.site.synthetic import SyntheticCounts, build_synthetic, search_index_is_built
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Check every link in the links library and tell administrators about newly broken ones. Run daily."""
 from django.core.management.base import BaseCommand
 
-from portal.guidance_services import check_links
+from portal.guidance.services import check_links
 
 
 class Command(BaseCommand):

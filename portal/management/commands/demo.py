@@ -5,10 +5,10 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from portal.demo import build_region, build_site_pages
+from portal.site.demo import build_region, build_site_pages
 
 # Each app may add its own content with ``<app>.demo.build(region)``, in this order.
-APP_DEMOS = ["directory", "redesign", "events", "forum", "directory.areas.demo", "redesign.connections_demo", "portal.guidance_demo", "search"]
+APP_DEMOS = ["directory", "redesign", "events", "forum", "directory.areas.demo", "redesign.connections_demo", "portal.guidance.demo", "search"]
 
 #: What the summary counts, by app label and model name (labels survive modules moving).
 SUMMARY = [

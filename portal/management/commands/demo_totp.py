@@ -1,7 +1,7 @@
 """Print the current two-factor code for a demo administrator (demo accounts only)."""
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import DEMO_TOTP_SECRET, PEOPLE
+from portal.site.demo import DEMO_TOTP_SECRET, PEOPLE
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""``manage.py restore PATH``: bring a backup back onto an empty database and media folder (see portal/backup.py)."""
+"""``manage.py restore PATH``: bring a backup back onto an empty database and media folder (see portal/core/backup.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backup import BackupError, restore_backup
+from portal.core.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
-"""Run the periodic jobs that are due (see portal/schedule.py). Call it from cron every five minutes."""
+"""Run the periodic jobs that are due (see portal/site/schedule.py). Call it from cron every five minutes."""
 from io import StringIO
 
 from django.core.management.base import BaseCommand
 
-from portal.schedule import JOBS, run_due_jobs
+from portal.site.schedule import JOBS, run_due_jobs
 
 
 class Command(BaseCommand):

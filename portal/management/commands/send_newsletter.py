@@ -1,8 +1,8 @@
 """Send (or resume sending) a newsletter issue from the command line."""
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.guidance_services import newsletter_progress, resume_newsletter, send_newsletter
-from portal.models import NewsletterIssuePage
+from portal.guidance.models import NewsletterIssuePage
+from portal.guidance.services import newsletter_progress, resume_newsletter, send_newsletter
 
 
 class Command(BaseCommand):

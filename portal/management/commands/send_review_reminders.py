@@ -1,7 +1,7 @@
 """E-mail guidance owners whose review-by dates are near or past. Run daily."""
 from django.core.management.base import BaseCommand
 
-from portal.guidance_services import send_review_reminders
+from portal.guidance.services import send_review_reminders
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ Checks every configured service first (the same checks as ``/health/``) and
 exits with a message naming the one that does not answer.  Then it collects
 the static files (hashed and compressed in production, served by ServeStatic
 with far-future cache headers), starts uvicorn with N worker processes on
-``portal.asgi`` and M ``task_worker`` processes, and waits.  SIGTERM or
+``portal.site.asgi`` and M ``task_worker`` processes, and waits.  SIGTERM or
 SIGINT is passed on to every process, which finish what they are doing
 (uvicorn its open requests, a task worker its running task); whatever is
 still running after ``--stop-timeout`` seconds is killed.  If any process
@@ -28,7 +28,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from portal import health
+from portal.site import health
 
 # /health/ checks that must pass before starting; "background" only names the backend.
 STARTUP_CHECKS = ("database", "cache", "channel_layer", "search")
@@ -143,7 +143,7 @@ class Command(BaseCommand):
     @staticmethod
     def web_command(host: str, port: int, workers: int) -> list[str]:
         return [
-            sys.executable, "-m", "uvicorn", "portal.asgi:application",
+            sys.executable, "-m", "uvicorn", "portal.site.asgi:application",
             "--host", host, "--port", str(port), "--workers", str(workers),
             "--proxy-headers", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
             # Websocket frames uncompressed: a reply to a thread open on N pages would be deflated N times

@@ -65,7 +65,7 @@ class Command(BaseCommand):
             call_command("demo", stdout=self.stdout)
 
         self.stdout.write(self.style.SUCCESS(f"PbC Network Portal on http://{host}:{port}/  (Ctrl+C to stop)"))
-        uvicorn.run("portal.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
+        uvicorn.run("portal.site.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
 
     def reset_data(self, *, confirmed: bool) -> None:
         if embedded_database_file() is None:

@@ -1,0 +1,52 @@
+"""Requests pass through here before any view."""
+from __future__ import annotations
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from portal.core import permissions
+
+# Paths someone who must set up MFA can still reach, so they can set it up or leave.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/health/")
+
+
+class RequireMFAForAdminRolesMiddleware:
+    """Administrators and SHA editors must turn on two-factor authentication before anything else.
+
+    They hold other members' contact details and publish guidance, so a
+    stolen password alone must not be enough.  Until they set up an
+    authenticator app, every page sends them to the set-up page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(MFA_EXEMPT_PREFIXES) and permissions.needs_mfa(user):
+            messages.warning(request, "Your role needs two-factor authentication. Set up an authenticator app to continue.")
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy everywhere, plus what Wagtail's admin still needs under /admin/.
+
+    The public site runs without any inline script (all JavaScript is in
+    static files), so an injected ``<script>`` would not run.  Wagtail 8's
+    admin writes a few inline scripts and style attributes of its own; only
+    there are ``settings.CSP_ADMIN_ADDITIONS`` added to the policy.
+    """
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(settings.CSP_ADMIN_PREFIX) and not report_only:
+            update = dict(parts.update or {})
+            for directive, sources in settings.CSP_ADMIN_ADDITIONS.items():
+                update[directive] = [*update.get(directive, []), *sources]
+            parts.update = update
+        return parts

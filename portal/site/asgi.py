@@ -1,0 +1,26 @@
+"""One ASGI application for HTTP and websockets.
+
+Websockets pass three checks before any consumer runs: the Origin header
+must name one of ALLOWED_HOSTS, the session must belong to a signed-in user,
+and that user must be an approved member.
+"""
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from portal.core.realtime import MembersOnlyMiddleware  # noqa: E402
+from portal.site.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(MembersOnlyMiddleware(URLRouter(websocket_urlpatterns)))),
+    }
+)

@@ -1,0 +1,66 @@
+"""The site's general pages: the home page and plain content pages (about, accessibility, privacy).
+
+Each app's listing for the home page lives with that app (``home_items``
+functions), so the home page never needs to know how guidance, events,
+threads or case studies are stored.  They belong to the ``portal`` app
+(``portal.models`` imports them so Django registers them there).
+"""
+from __future__ import annotations
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from portal.core.blocks import ContentBlocks
+
+
+class HomePage(Page):
+    """The front page: what is new across the network, for whoever is looking."""
+
+    introduction = models.TextField(
+        blank=True,
+        help_text="One or two sentences under the title saying what the network is for.",
+    )
+    body = StreamField(ContentBlocks(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.site.home import home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = home_sections(request.user)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from portal.core.page_cache import serve_cached
+
+        return serve_cached(request, lambda: super(HomePage, self).serve(request, *args, **kwargs))
+
+
+class StandardPage(Page):
+    """A plain content page: about the network, how to join, accessibility statement."""
+
+    introduction = models.TextField(blank=True)
+    body = StreamField(ContentBlocks(), blank=True, use_json_field=True)
+    is_public = models.BooleanField(
+        default=True, help_text="Untick to show this page to signed-in members only."
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body"), FieldPanel("is_public")]
+    search_fields = Page.search_fields + [index.SearchField("introduction"), index.SearchField("body")]
+    subpage_types = ["portal.StandardPage"]
+
+    def serve(self, request, *args, **kwargs):
+        from portal.core.permissions import is_member
+
+        if not self.is_public and not is_member(request.user):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)

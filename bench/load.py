@@ -34,13 +34,47 @@ def main() -> None:
 
 
 def run(host: str, path: str, rate: float, duration: float, cookie: str = "", timeout: float = 10.0) -> dict:
+    from locust.env import Environment  # noqa: F401 - Locust patches the standard library for gevent first
+
+    headers = {"Cookie": cookie} if cookie else {}
+    stats: dict = {}
+
+    def one_request(client) -> None:
+        with client.get(path, headers=headers, name=path, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+    timetable = open_loop(host, rate, duration, timeout, one_request, stats=stats)
+    total = stats["total"]
+    percentile = total.get_response_time_percentile
+    return {
+        "path": path,
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "errors": sorted({str(error.error) for error in stats["errors"].values()})[:5],
+        "target_rate": rate,
+        "achieved_rate": round(timetable.get("issued", 0) / max(timetable.get("issue_seconds", 1e-9), 1e-9), 1),
+        "p50_ms": percentile(0.50),
+        "p95_ms": percentile(0.95),
+        "p99_ms": percentile(0.99),
+        "max_ms": total.max_response_time,
+    }
+
+
+def open_loop(host: str, rate: float, duration: float, timeout: float, issue, stats: dict | None = None) -> dict:
+    """Call ``issue(client)`` ``rate`` times a second for ``duration`` seconds, each in its own greenlet, on a
+    fixed timetable whatever the answers; wait for the last answers (at most ``timeout`` + 5 s).
+
+    ``client`` is one Locust ``FastHttpSession`` shared by every request, with no cookie jar of its own: each
+    request sends the cookies it means to (one session each, in the mixed workload).  Returns the timetable
+    (requests issued, seconds the issuing took); Locust's statistics go into ``stats`` (``total``, ``errors``).
+    """
     import gevent
     from gevent.pool import Group
     from locust import FastHttpUser, task
     from locust.env import Environment
     from locust.exception import StopUser
 
-    headers = {"Cookie": cookie} if cookie else {}
     timetable: dict = {}
 
     class OpenLoopVisitor(FastHttpUser):
@@ -48,13 +82,15 @@ def run(host: str, path: str, rate: float, duration: float, cookie: str = "", ti
         network_timeout = connection_timeout = timeout
         insecure = True
 
-        def one_request(self) -> None:
-            with self.client.get(path, headers=headers, name=path, allow_redirects=False, catch_response=True) as response:
-                if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
+        def safely(self) -> None:
+            try:
+                issue(self.client)
+            except Exception as error:  # noqa: BLE001 - a failed request is counted by issue(); never stop the timetable
+                timetable.setdefault("exceptions", []).append(repr(error))
 
         @task
         def drive(self) -> None:
+            self.client.client.cookiejar = None  # no cookies carried from one request (one member) to the next
             in_flight = Group()
             started = time.monotonic()
             total = int(rate * duration)
@@ -62,7 +98,7 @@ def run(host: str, path: str, rate: float, duration: float, cookie: str = "", ti
                 delay = started + n / rate - time.monotonic()
                 if delay > 0:
                     gevent.sleep(delay)
-                in_flight.spawn(self.one_request)
+                in_flight.spawn(self.safely)
             timetable["issued"] = total
             timetable["issue_seconds"] = time.monotonic() - started
             in_flight.join(timeout=timeout + 5)
@@ -77,20 +113,9 @@ def run(host: str, path: str, rate: float, duration: float, cookie: str = "", ti
             break
         gevent.sleep(0.2)
     runner.quit()
-    stats = environment.stats.total
-    percentile = stats.get_response_time_percentile
-    return {
-        "path": path,
-        "requests": stats.num_requests,
-        "failures": stats.num_failures,
-        "errors": sorted({str(error.error) for error in environment.stats.errors.values()})[:5],
-        "target_rate": rate,
-        "achieved_rate": round(timetable.get("issued", 0) / max(timetable.get("issue_seconds", 1e-9), 1e-9), 1),
-        "p50_ms": percentile(0.50),
-        "p95_ms": percentile(0.95),
-        "p99_ms": percentile(0.99),
-        "max_ms": stats.max_response_time,
-    }
+    if stats is not None:
+        stats["total"], stats["errors"] = environment.stats.total, environment.stats.errors
+    return timetable
 
 
 if __name__ == "__main__":

@@ -55,9 +55,9 @@ PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START_MARK, END_MARK = "<!-- latest run: written by python -m bench --write-results -->", "<!-- end of latest run -->"
 
-FULL = {"members": 10_000, "entries": 5_000, "replies": 1_000, "documents": 100_000}
-SMALL = {"members": 100, "entries": 50, "replies": 10, "documents": 1_000}
-QUICK = {"members": 1_000, "entries": 500, "replies": 100, "documents": 5_000}
+FULL = {"members": 10_000, "entries": 5_000, "replies": 1_000, "documents": 100_000, "threads": 1_000}
+SMALL = {"members": 100, "entries": 50, "replies": 10, "documents": 1_000, "threads": 20}
+QUICK = {"members": 1_000, "entries": 500, "replies": 100, "documents": 5_000, "threads": 100}
 
 # (figure, path, signed in, cached for anonymous visitors); paths are filled in from the data.
 PAGES = [

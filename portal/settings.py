@@ -23,6 +23,9 @@ if PORTAL_MODE not in {"embedded", "production"}:
 PRODUCTION = PORTAL_MODE == "production"
 
 DEBUG = env.get_bool("DEBUG", False)
+# The benchmark's cache count: every response says how many page and fragment lookups hit and missed
+# (X-Cache-Status: hit=N miss=M).  Off in production.
+CACHE_STATUS_HEADER = env.get_bool("CACHE_STATUS_HEADER", False)
 if PRODUCTION and DEBUG:
     raise env.BadEnvironmentVariable("DEBUG", "must be false when PORTAL_MODE=production", "false")
 

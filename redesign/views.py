@@ -552,4 +552,7 @@ def template_download(request, pk: int, number: int):
     template = _visible_template(request, pk)
     version = get_object_or_404(TemplateVersion.objects.select_related("document"), template=template, number=number)
     services.count_download(version)
-    return serve_document(request, version.document.pk, version.document.filename)
+    response = serve_document(request, version.document.pk, version.document.filename)
+    if response.get("Content-Encoding") == "None":  # Wagtail's sendfile writes None when it guesses no encoding
+        del response["Content-Encoding"]
+    return response

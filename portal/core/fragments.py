@@ -24,6 +24,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.core.cache import cache
@@ -33,6 +34,26 @@ from django.utils.safestring import SafeString, mark_safe
 TIMEOUT = 3600  # seconds; a changed fragment is never served (its generation moved on), this only bounds memory
 
 FAMILIES: set[str] = set()
+
+# Hits and misses of the page cache and the fragments during one request, counted only while
+# ``tally_cache()`` has started a count (the page-cache middleware does when CACHE_STATUS_HEADER is on).
+_tally: ContextVar[list[int] | None] = ContextVar("cache_tally", default=None)
+
+
+def count_lookup(hit: bool) -> None:
+    tally = _tally.get()
+    if tally is not None:
+        tally[0 if hit else 1] += 1
+
+
+def tally_cache():
+    """Start counting this request's cache lookups; returns (the count [hits, misses], a token for ``end_tally``)."""
+    tally = [0, 0]
+    return tally, _tally.set(tally)
+
+
+def end_tally(token) -> None:
+    _tally.reset(token)
 
 _CODE_ROOT = Path(__file__).resolve().parent.parent
 _APPS = ("portal", "directory", "redesign", "events", "forum", "search")
@@ -97,6 +118,7 @@ def cached_html(name: str, parts: Iterable[object], render: Callable[[], str], t
     digest = hashlib.sha256(repr(tuple(parts)).encode()).hexdigest()[:32]
     key = f"fragments:{release()}:{name}:{generation(name)}:{digest}"
     html = cache.get(key)
+    count_lookup(html is not None)
     if html is None:
         html = str(render())
         cache.set(key, html, timeout)
@@ -122,7 +144,9 @@ def cached_value(names: str | tuple[str, ...], parts: tuple, compute: Callable[[
         generations = tuple(generation(name) for name in names)
     stored = found.get(key)
     if stored is not None and stored[0] == generations and stored[1] == parts:
+        count_lookup(True)
         return stored[2]
+    count_lookup(False)
     value, timeout = compute()
     timeout = TIMEOUT if timeout is None else min(timeout, TIMEOUT)
     if timeout > 0:

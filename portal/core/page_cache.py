@@ -31,12 +31,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from portal.core.fragments import release
+from portal.core.fragments import count_lookup, end_tally, release, tally_cache
 
 GENERATION_KEY = "page-cache:generation"
 TIMEOUT = 300  # seconds: the most a time-dependent list (upcoming events) can lag
@@ -115,9 +116,22 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.CACHE_STATUS_HEADER:
+            return self.answer(request)
+        # The benchmark's count: X-Cache-Status says how many page and fragment lookups hit and missed.
+        tally, token = tally_cache()
+        try:
+            response = self.answer(request)
+        finally:
+            end_tally(token)
+        response["X-Cache-Status"] = f"hit={tally[0]} miss={tally[1]}"
+        return response
+
+    def answer(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(NEVER_CACHED_PREFIXES) and _is_cacheable_request(request):
             response, generation = _lookup(_key(request))
             if response is not None:
+                count_lookup(True)
                 return response
             request._page_cache_generation = generation  # serve_cached need not ask Redis again for this miss
         return self.get_response(request)
@@ -138,6 +152,7 @@ def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse], timeo
         response, generation = _lookup(key)
         if response is not None:
             return response
+    count_lookup(False)
     response = render()
     if hasattr(response, "render") and not response.is_rendered:
         response.render()

@@ -1,15 +1,17 @@
 """Synthetic data at benchmark scale, built from the seed documents' vocabulary.
 
 The benchmark (``python -m bench``) needs the directory at 10,000 members, the
-re-design matrix at 5,000 entries, a forum thread with 1,000 replies and a
-search index of 100,000 documents.  ``manage.py bench_data`` builds them on
+re-design matrix at 5,000 entries, a forum thread with 1,000 replies, 1,000
+more threads on boards of their own (replies falling off with popularity, the
+busiest with about 1,000) and a search index of 100,000 documents.  ``manage.py bench_data`` builds them on
 top of the demonstration region with ``bulk_create`` (seconds, not minutes),
 never in the repository.
 
 Everything synthetic is recognisable, so it can be replaced or removed
 without touching real content: users named ``synthetic-…``, matrix entries
 and the forum thread created by the ``synthetic-viewer`` account, and search
-documents keyed ``document:synthetic-…``.  Building is idempotent: a kind
+documents keyed ``document:synthetic-…``, the many threads on boards whose slugs
+start ``synthetic-board-``.  Building is idempotent: a kind
 already at the requested size is left alone (a second run on a full database
 takes seconds); a kind at another size is removed and rebuilt, and the
 members, matrix entries or thread rebuilt are then written to the search index
@@ -36,6 +38,7 @@ VIEWER_USERNAME = "synthetic-viewer"
 VIEWER_EMAIL = "synthetic.viewer@pbc-network.invalid"
 THREAD_TITLE = "How are other clusters running community dermatology triage? (synthetic)"
 BOARD_SLUG = "synthetic-load"
+THREAD_BOARDS = "synthetic-board-"  # the many threads' boards: synthetic-board-1 …
 BATCH = 2000
 
 # The seed papers as the search app ships them (the network's own papers), so a fresh clone has them.
@@ -62,6 +65,7 @@ class SyntheticCounts:
     entries: int = 0
     replies: int = 0
     documents: int = 0
+    threads: int = 0
 
 
 def synthetic_viewer() -> Member:
@@ -81,7 +85,7 @@ def synthetic_viewer() -> Member:
 
 
 def current_counts() -> SyntheticCounts:
-    from forum.models import Reply
+    from forum.models import Reply, Thread
     from redesign.models import MatrixEntry
 
     viewer = get_user_model().objects.filter(username=VIEWER_USERNAME).first()
@@ -90,6 +94,7 @@ def current_counts() -> SyntheticCounts:
         entries=MatrixEntry.objects.filter(created_by=viewer).count() if viewer else 0,
         replies=Reply.objects.filter(thread__title=THREAD_TITLE, thread__board__slug=BOARD_SLUG).count(),
         documents=_synthetic_document_count(),
+        threads=Thread.objects.filter(board__slug__startswith=THREAD_BOARDS).count(),
     )
 
 
@@ -109,6 +114,10 @@ def build_synthetic(wanted: SyntheticCounts, *, seed: int = 2008) -> SyntheticCo
     if have.replies != wanted.replies:
         _remove_thread()
         _add_thread(wanted.replies, viewer, random.Random(seed + 2))
+        stale_kinds.append("thread")
+    if have.threads != wanted.threads or "member" in stale_kinds:
+        _remove_threads()
+        _add_threads(wanted.threads, random.Random(seed + 4))
         stale_kinds.append("thread")
     if stale_kinds:
         index_kinds(stale_kinds)
@@ -176,6 +185,15 @@ def synthetic_thread():
 # --- members ------------------------------------------------------------------------------------
 @transaction.atomic
 def _remove_members() -> None:
+    from forum.models import Reply, Thread
+
+    # What synthetic members wrote while a benchmark ran (replies, threads) goes with them.
+    synthetic = {"author__user__username__startswith": SYNTHETIC}
+    threads = Thread.objects.filter(**synthetic).exclude(author__user__username=VIEWER_USERNAME)
+    Thread.objects.filter(accepted_reply__in=Reply.objects.filter(**synthetic)).update(accepted_reply=None)
+    Reply.objects.filter(thread__in=threads).delete()
+    Reply.objects.filter(**synthetic).exclude(author__user__username=VIEWER_USERNAME).delete()
+    threads.delete()
     get_user_model().objects.filter(username__startswith=SYNTHETIC).exclude(username=VIEWER_USERNAME).delete()
 
 
@@ -288,6 +306,62 @@ def _add_thread(replies: int, viewer: Member, rng: random.Random) -> None:
         objects.append(Reply(thread=thread, author=rng.choice(authors), body=text, body_html=render_markdown(text),
                              created_at=thread.created_at + timedelta(minutes=n)))
     Reply.objects.bulk_create(objects, batch_size=BATCH)
+
+
+# --- many threads ------------------------------------------------------------------------------------
+@transaction.atomic
+def _remove_threads() -> None:
+    from forum.models import Reply, Thread, ThreadEvent
+
+    threads = Thread.objects.filter(board__slug__startswith=THREAD_BOARDS)
+    ThreadEvent.objects.filter(thread__in=threads).delete()
+    threads.update(accepted_reply=None)
+    Reply.objects.filter(thread__in=threads).delete()
+    threads.delete()
+
+
+@transaction.atomic
+def _add_threads(count: int, rng: random.Random) -> None:
+    """``count`` threads on eight boards; the n-th most active has about 1,000 / n replies (at least a few)."""
+    from forum.models import Board, Reply, Subsection, Thread
+    from forum.text import render_markdown
+
+    if not count:
+        return
+    subsection, _ = Subsection.objects.get_or_create(slug="synthetic-boards", defaults={"name": "Synthetic discussions", "position": 98})
+    areas = [name for name, _ in SERVICE_AREAS]
+    boards = [
+        Board.objects.get_or_create(slug=f"{THREAD_BOARDS}{n}", defaults={
+            "subsection": subsection, "name": f"{areas[n % len(areas)]} (synthetic)", "audience": Board.Audience.MEMBERS, "position": n})[0]
+        for n in range(1, 9)
+    ]
+    approved = Member.objects.filter(status=Member.Status.APPROVED)
+    authors = list(approved.exclude(user__username__startswith=SYNTHETIC)[:40]) or list(approved[:40])
+    if not authors:
+        return
+    now = timezone.now()
+    threads = []
+    for n in range(count):
+        body = prose(rng, 30, 90)
+        started = now - timedelta(days=rng.randint(1, 700), minutes=rng.randint(0, 1440))
+        threads.append(Thread(
+            board=rng.choice(boards), title=f"{prose(rng, 5, 10)[:-1]}?"[:200], body=body, body_html=render_markdown(body),
+            author=rng.choice(authors), created_at=started, last_activity_at=started,
+            reply_count=min(1000, 1000 // (n + 1)) + rng.randint(2, 6),
+        ))
+    created = Thread.objects.bulk_create(threads, batch_size=BATCH)
+    replies = []
+    for thread in created:
+        for k in range(thread.reply_count):
+            text = prose(rng, 15, 70)
+            replies.append(Reply(thread=thread, author=rng.choice(authors), body=text, body_html=render_markdown(text),
+                                 created_at=thread.created_at + timedelta(minutes=7 * (k + 1))))
+        thread.last_activity_at = thread.created_at + timedelta(minutes=7 * thread.reply_count)
+        if len(replies) >= BATCH * 5:
+            Reply.objects.bulk_create(replies, batch_size=BATCH)
+            replies = []
+    Reply.objects.bulk_create(replies, batch_size=BATCH)
+    Thread.objects.bulk_update(created, ["last_activity_at"], batch_size=BATCH)
 
 
 # --- search documents --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from directory.models import Member
 from portal.site.synthetic import SyntheticCounts, build_synthetic, current_counts, synthetic_thread
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = SyntheticCounts(members=6, entries=4, replies=3, documents=5)
+TINY = SyntheticCounts(members=6, entries=4, replies=3, documents=5, threads=3)
 
 
 @pytest.fixture
@@ -36,6 +36,30 @@ def test_bench_data_run_again_at_the_same_size_keeps_the_same_rows(tiny):
     assert set(Member.objects.values_list("pk", flat=True)) == before
 
 
+def test_bench_data_threads_fall_off_with_popularity_on_boards_of_their_own(tiny):
+    from forum.models import Thread
+
+    threads = Thread.objects.filter(board__slug__startswith="synthetic-board-").order_by("-reply_count")
+
+    assert threads.count() == 3
+    assert [thread.replies.count() for thread in threads] == [thread.reply_count for thread in threads]
+    assert threads[0].reply_count > threads[2].reply_count
+
+
+def test_bench_data_members_rebuilt_take_the_replies_they_wrote_with_them(tiny):
+    from forum.models import Reply
+    from forum.services import post_reply
+    from portal.site.synthetic import _remove_members
+
+    writer = Member.objects.filter(user__username__startswith="synthetic-").exclude(user__username="synthetic-viewer").first()
+    post_reply(writer, synthetic_thread(), body="Posted by a load member while the benchmark ran.")
+
+    _remove_members()
+
+    assert not Reply.objects.filter(author__user__username__startswith="synthetic-").exclude(
+        author__user__username="synthetic-viewer").exists()
+
+
 def test_bench_data_reset_removes_synthetic_rows_and_keeps_real_members(tiny, member):
     assert build_synthetic(SyntheticCounts()) == SyntheticCounts()
     assert Member.objects.filter(pk=member.pk).exists()
@@ -47,10 +71,10 @@ def test_bench_data_command_reports_what_it_built(region, service_areas):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("bench_data", "--members=2", "--entries=2", "--replies=2", "--documents=2", "--no-demo", stdout=out)
+    call_command("bench_data", "--members=2", "--entries=2", "--replies=2", "--documents=2", "--threads=2", "--no-demo", stdout=out)
 
-    assert "2 members, 2 matrix entries, 2 replies, 2 search documents" in out.getvalue()
-    assert current_counts() == SyntheticCounts(2, 2, 2, 2)
+    assert "2 members, 2 matrix entries, 2 replies, 2 search documents, 2 more threads" in out.getvalue()
+    assert current_counts() == SyntheticCounts(2, 2, 2, 2, 2)
 
 
 def test_query_counter_counts_each_page_for_the_right_visitor(tiny):
@@ -140,7 +164,7 @@ def test_bench_data_run_again_leaves_the_search_index_alone(region, service_area
 
     from search.models import IndexedDocument
 
-    sizes = ["--members=2", "--entries=2", "--replies=2", "--documents=3"]
+    sizes = ["--members=2", "--entries=2", "--replies=2", "--documents=3", "--threads=2"]
     call_command("bench_data", *sizes, stdout=StringIO())
     indexed = dict(IndexedDocument.objects.values_list("key", "id"))
 

@@ -21,14 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--entries", type=int, default=5_000, help="re-design matrix entries")
         parser.add_argument("--replies", type=int, default=1_000, help="replies in one forum thread")
         parser.add_argument("--documents", type=int, default=100_000, help="search documents")
+        parser.add_argument("--threads", type=int, default=1_000, help="more forum threads, on boards of their own")
         parser.add_argument("--reset", action="store_true", help="remove every synthetic row and document, and stop")
         parser.add_argument("--no-demo", action="store_true", help="do not run the demo command first")
         parser.add_argument("--rebuild-index", action="store_true",
                             help="let the demo rebuild the whole search index (the synthetic documents are then indexed again)")
 
-    def handle(self, *args, members, entries, replies, documents, reset, no_demo, rebuild_index=False, **options):
+    def handle(self, *args, members, entries, replies, documents, threads, reset, no_demo, rebuild_index=False, **options):
         started = time.perf_counter()
-        wanted = SyntheticCounts() if reset else SyntheticCounts(members, entries, replies, documents)
+        wanted = SyntheticCounts() if reset else SyntheticCounts(members, entries, replies, documents, threads)
         if not no_demo and not reset:
             # The demo books places and so sends e-mail: keep it in memory, never on the console or SMTP.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
@@ -37,5 +38,5 @@ class Command(BaseCommand):
         held = build_synthetic(wanted)
         self.stdout.write(self.style.SUCCESS(
             f"Synthetic data: {held.members:,} members, {held.entries:,} matrix entries, {held.replies:,} replies, "
-            f"{max(held.documents, 0):,} search documents ({time.perf_counter() - started:.1f} s)."
+            f"{max(held.documents, 0):,} search documents, {held.threads:,} more threads ({time.perf_counter() - started:.1f} s)."
         ))

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.pages import home_page
+
 LONDON = ZoneInfo("Europe/London")
 
 LMC_VENUE = "Essex LMC offices\nHatfield Peverel, Essex"
@@ -75,12 +77,11 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def _ensure_index():
     from events.models import EventIndexPage
-    from portal.site.models import HomePage
 
     index = EventIndexPage.objects.first()
     if index:
         return index
-    home = HomePage.objects.first()
+    home = home_page()
     index = EventIndexPage(
         title="Events and training",
         slug="events",

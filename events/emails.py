@@ -1,6 +1,6 @@
 """The e-mails bookings send, each one ``(subject, body, to, key, attachments)`` sent once per key.
 
-A booking queues ``events.tasks.send_booking_email`` after it commits; the
+A booking queues ``send_booking_email`` (below) after it commits; the
 task reads the fresh booking, writes the e-mail here and sends it through
 ``portal.core.tasks.send_emails`` (``send_once``), so a retried or re-run task
 never sends a booking e-mail twice.  Writing it in the task rather than in
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django_tasks import task
 
 from events.ics import calendar_for_event
 from events.models import Booking
+from portal.core.tasks import send_emails
 
 Email = tuple[str, str, str, str, list[tuple[str, str, str]]]
 
@@ -111,3 +113,10 @@ def reminder(booking: Booking) -> Email:
 def to_attendees(bookings: list[Booking], subject: str, body: str, message_id: str) -> list[Email]:
     """One administrator's message to each booking; ``message_id`` is new for each message sent."""
     return [_email(b, subject, body, f"events.attendees:{message_id}:{b.pk}", with_calendar=False) for b in bookings]
+
+
+@task()
+def send_booking_email(kind: str, booking_pk: int) -> int:
+    """Send a booking's ``confirmation`` or ``promotion`` e-mail, once per key however often this runs."""
+    email = booking_email(kind, booking_pk)
+    return send_emails.call([list(email)]) if email else 0

@@ -14,15 +14,18 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from directory.models import Member, Organisation
-from events.models import Booking, BookingAction, EventPage
+from events import emails
+from events.models import Booking, BookingAction, CalendarFeed, EventPage, _feed_token
 from portal.core import audit
-from portal.core.delivery import email_after_commit
+from portal.core.delivery import email_after_commit, send_once
+from portal.core.outbox import enqueue_on_commit
 
 # How long a booking waits for another booking on the same event (milliseconds).
 LOCK_TIMEOUT_MS = getattr(settings, "EVENTS_LOCK_TIMEOUT_MS", 10_000)
@@ -158,10 +161,7 @@ def _first_free_place(event: EventPage, tally: dict) -> int | None:
 
 def _email_after_commit(kind: str, booking_pk: int) -> None:
     """Queue a booking's e-mail once the transaction commits; the task writes it from the fresh row (events/emails.py)."""
-    from events.tasks import send_booking_email
-    from portal.core.outbox import enqueue_on_commit
-
-    enqueue_on_commit(send_booking_email, kind, booking_pk)
+    enqueue_on_commit(emails.send_booking_email, kind, booking_pk)
 
 
 def _promote(event: EventPage, actor=None) -> list[Booking]:
@@ -334,11 +334,6 @@ def send_event_reminders(days_before: int = 2, *, now: datetime | None = None) -
     refuses one the claim rolls back, the error stops the run, and the retried
     task sends it.
     """
-    from django.core.mail import EmailMessage
-
-    from portal.core.delivery import send_once
-    from events import emails
-
     now = now or timezone.now()
     due = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
@@ -364,8 +359,6 @@ def send_event_reminders(days_before: int = 2, *, now: datetime | None = None) -
 @transaction.atomic
 def email_attendees(event: EventPage, subject: str, body: str, *, by, include_waiting_list: bool = False) -> int:
     """Send one message to everyone holding a place (and the waiting list if asked), after commit. Returns how many."""
-    from events import emails
-
     statuses = list(Booking.PLACE_STATUSES) + ([Booking.Status.WAITLISTED] if include_waiting_list else [])
     bookings = list(Booking.objects.filter(event=event, status__in=statuses).select_related("event", "member__user"))
     email_after_commit(emails.to_attendees(bookings, subject, body, uuid.uuid4().hex))
@@ -375,8 +368,6 @@ def email_attendees(event: EventPage, subject: str, body: str, *, by, include_wa
 @transaction.atomic
 def get_or_create_feed(member: Member):
     """The member's secret "my bookings" feed, created on first use."""
-    from events.models import CalendarFeed
-
     feed, _ = CalendarFeed.objects.get_or_create(member=member)
     return feed
 
@@ -384,8 +375,6 @@ def get_or_create_feed(member: Member):
 @transaction.atomic
 def reset_feed_token(member: Member):
     """Give the member a new secret feed address; the old one stops working at once."""
-    from events.models import CalendarFeed, _feed_token
-
     feed, _ = CalendarFeed.objects.get_or_create(member=member)
     feed.token = _feed_token()
     feed.save(update_fields=["token"])

@@ -1,7 +1,7 @@
 """Receivers that forget the event list's cached fragments whenever something it shows may have changed.
 
 The list (``events/_event_list.html``, cached per viewer class in
-``events.calendar_views``) shows live events with their titles, types, dates,
+``events.models``) shows live events with their titles, types, dates,
 audiences, summaries and service areas.  Any page change (an event edited,
 published, unpublished, moved or deleted, its sessions re-timed), a service
 area renamed, and any booking made, cancelled or moved up from the waiting list
@@ -11,11 +11,11 @@ stale.
 """
 from django.db.models.signals import post_delete, post_save
 
+from events.models import EVENT_LIST
 from portal.core import fragments
 from portal.core.page_cache import forget_cached_pages_on_commit
 from portal.core.signals import connect_to_page_changes
 
-EVENT_LIST = fragments.family("events.list")
 
 
 def forget_event_list() -> None:

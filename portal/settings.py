@@ -357,6 +357,15 @@ LOGGING = {
 }
 FORM_RENDERER = "portal.site.forms.NHSFormRenderer"
 
+# The home page's sections, in order: (key, title, "more" link, the app's module with ``home_items(user, limit)``,
+# text when it has nothing, "more" label).  Read by portal/core/home_items.py; an app left out shows nothing.
+PORTAL_HOME_SECTIONS = [
+    ("guidance", "Latest guidance", "/guidance/", "portal.guidance.home", "No guidance has been published yet.", "All guidance"),
+    ("events", "Upcoming events", "/events/", "events.home", "No events are planned at the moment.", "All events"),
+    ("questions", "Recent questions", "/forum/", "forum.home", "No questions have been asked yet.", "All message boards"),
+    ("case_studies", "Newest case studies", "/redesign/case-studies/", "redesign.home", "No case studies have been shared yet.", "All case studies"),
+]
+
 # --- settings owned by one app each (one line per setting, owner named) --------------------
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.elasticsearch8", "URLS": [ELASTICSEARCH_URL], "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}-wagtail-", "TIMEOUT": 5, "ATOMIC_REBUILD": True}} if ELASTICSEARCH_URL else WAGTAILSEARCH_BACKENDS  # owner: search — Wagtail admin search on Elasticsearch when configured
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "redesign.forms.SafeDocumentForm"  # owner: redesign

@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from directory.models import Organisation
+from portal.core.pages import home_page
 from redesign.models import (
     Audience,
     CaseStudyIndexPage,
@@ -185,9 +186,7 @@ def _organisations(region: dict) -> dict[str, Organisation]:
 
 
 def _build_pages(region: dict, orgs: dict) -> None:
-    from portal.site.models import HomePage
-
-    home = HomePage.objects.first()
+    home = home_page()
     if home is None:
         return
     section = RedesignSectionPage.objects.filter(slug="redesign").first()

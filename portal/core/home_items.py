@@ -1,7 +1,16 @@
-"""What each app's ``home_items(user, limit)`` returns for the home page (``portal.site.home``)."""
+"""What the home page (and the newsletter's composer) shows: the newest things from each part of the portal.
+
+Each app answers with its own ``home_items(user, limit)`` function in its ``home`` module,
+returning ``HomeItem``s; an app that has nothing yet, or nothing this visitor may see, returns an
+empty list and the home page says so in plain words.  Which modules are asked, and in what order,
+is configuration (``settings.PORTAL_HOME_SECTIONS``), so the foundation names no app.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
 
 
 @dataclass
@@ -10,3 +19,26 @@ class HomeItem:
     url: str
     meta: str = ""
     summary: str = ""
+
+
+@dataclass
+class HomeSection:
+    key: str
+    title: str
+    more_url: str
+    empty_text: str
+    more_label: str
+    items: list[HomeItem] = field(default_factory=list)
+
+
+def home_sections(user, limit: int = 4) -> list[HomeSection]:
+    sections = []
+    for key, title, url, module_name, empty_text, more_label in settings.PORTAL_HOME_SECTIONS:
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError:
+            items: list[HomeItem] = []
+        else:
+            items = list(module.home_items(user, limit))
+        sections.append(HomeSection(key, title, url, empty_text, more_label, items))
+    return sections

@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.pages import home_page
 from portal.guidance.models import (
     Audience,
     GuidanceIndexPage,
@@ -22,7 +23,6 @@ from portal.guidance.models import (
     NewsletterIssuePage,
     NewsletterSubscription,
 )
-from portal.site.models import HomePage
 
 EDITOR = "sha.editor@pbc-network.nhs.uk"
 ADMIN = "admin@pbc-network.nhs.uk"
@@ -197,7 +197,7 @@ LINKS = [
 def build(region: dict) -> None:
     from portal.guidance.services import ensure_guidance_workflow
 
-    home = HomePage.objects.first()
+    home = home_page()
     members = region["members"]
     editor = members.get(EDITOR)
     editor_user = editor.user if editor else None

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from portal.core import audit
 from portal.core.delivery import email_after_commit, send_once
+from portal.core.home_items import HomeSection, home_sections
 from portal.core.roles import Role
 from portal.guidance.models import (
     GuidanceIndexPage,
@@ -408,16 +409,12 @@ def is_subscribed(user) -> bool:
 
 def newsletter_candidates(user, limit: int = 8) -> list[dict]:
     """Recent content the composer can pick from: each app's home-page items as this administrator sees them."""
-    from portal.site.home import home_sections
-
     all_sections = list(home_sections(user, limit=limit))
     try:
         from forum.home import busiest_items
     except ImportError:
         pass
     else:
-        from portal.site.home import HomeSection
-
         all_sections.append(
             HomeSection("busiest_threads", "Busiest threads", "/forum/", "No thread had replies this month.", "All message boards",
                         busiest_items(user, limit))

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.core.blocks import ContentBlocks
+from portal.core.home_items import home_sections
 
 
 class HomePage(Page):
@@ -31,8 +32,6 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from portal.site.home import home_sections
-
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = home_sections(request.user)
         return context

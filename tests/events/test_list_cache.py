@@ -117,7 +117,7 @@ def test_renaming_a_service_area_shows_on_the_next_request(client_for, member, m
 
 
 def test_cached_list_expires_when_the_next_event_ends(make_event, events_index):
-    from events.calendar_views import seconds_until_an_event_ends
+    from events.models import seconds_until_an_event_ends
 
     event = make_event(audience="public", starts_in=timedelta(hours=2), hours=1)
     now = timezone.now()

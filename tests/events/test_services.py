@@ -239,7 +239,7 @@ def test_cancelling_confirmed_place_promotes_first_on_waiting_list(make_event, p
 
 
 def test_promoted_member_gets_exactly_one_email_when_the_task_runs_again(make_event, practice_members, run_on_commit, mailoutbox):
-    from events.tasks import send_booking_email
+    from events.emails import send_booking_email
     from portal.core.models import SentEmail
 
     event = make_event(capacity=1)
@@ -257,7 +257,7 @@ def test_promoted_member_gets_exactly_one_email_when_the_task_runs_again(make_ev
 
 
 def test_booking_confirmation_sent_again_by_a_retried_task_goes_once(make_event, member, run_on_commit, mailoutbox):
-    from events.tasks import send_booking_email
+    from events.emails import send_booking_email
 
     booking = run_on_commit(services.book_place, make_event(capacity=5), member)
 

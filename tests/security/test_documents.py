@@ -1,7 +1,7 @@
 """Wagtail documents are for members unless they sit in the public collection (portal/core/documents.py).
 
 Serving (``/documents/<id>/<file>``, through the ``before_serve_document`` hook)
-and search (``search/searchable.py``) follow the same rule.
+and search (``redesign/searchable.py``) follow the same rule.
 """
 from __future__ import annotations
 

@@ -9,17 +9,17 @@ class DirectoryConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from directory.models import Member
+        from directory.models import Member  # AppConfig.ready: imported once the app registry is ready
 
         def _forget_filters(sender, **kwargs):
-            from directory.views import FILTER_FRAGMENTS
-            from portal.core import fragments
+            from directory.views import FILTER_FRAGMENTS  # AppConfig.ready: imported once the app registry is ready
+            from portal.core import fragments  # AppConfig.ready: imported once the app registry is ready
 
             fragments.forget(FILTER_FRAGMENTS)
 
         def _forget_list(sender, **kwargs):
-            from directory.views import LIST_FRAGMENTS
-            from portal.core import fragments
+            from directory.views import LIST_FRAGMENTS  # AppConfig.ready: imported once the app registry is ready
+            from portal.core import fragments  # AppConfig.ready: imported once the app registry is ready
 
             if sender is get_user_model() and kwargs.get("update_fields") == frozenset({"last_login"}):
                 return  # signing in changes nothing a card shows

@@ -2,7 +2,7 @@ import functools
 
 from django import forms
 
-from directory.models import Organisation
+from directory.models import Member, Organisation, ServiceArea, Visibility
 
 
 class InviteForm(forms.Form):
@@ -39,8 +39,6 @@ class ProfileForm(forms.Form):
     phone_visibility = forms.ChoiceField(label="Who can see your telephone number", widget=forms.RadioSelect, choices=[])
 
     def __init__(self, *args, **kwargs):
-        from directory.models import Member, ServiceArea, Visibility
-
         super().__init__(*args, **kwargs)
         self.fields["job_role"].choices = [("", "Choose your role")] + list(Member.JobRole.choices)
         self.fields["organisations"].queryset = Organisation.objects.order_by("name")
@@ -77,8 +75,6 @@ class DirectoryFilterForm(forms.Form):
     locality = forms.ChoiceField(required=False, label="Locality", choices=[])
 
     def __init__(self, *args, **kwargs):
-        from directory.models import Member, ServiceArea
-
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["role"].choices = [("", "Any role")] + list(Member.JobRole.choices)

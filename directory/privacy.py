@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from directory.models import Member, Visibility
+from portal.core.permissions import is_member
 
 # (field name, label, visibility attribute).  A new contact field is added here
 # and in the model, and every page, export and document picks it up.
@@ -76,8 +77,6 @@ class ContactPolicy:
 
 def policy_for(viewer) -> ContactPolicy:
     """The contact policy for a user (or None / anonymous for "nobody")."""
-    from portal.core.permissions import is_member
-
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return ContactPolicy(None, frozenset(), False, False)
     member = getattr(viewer, "member", None)

@@ -18,9 +18,11 @@ from django.utils import timezone
 from directory.areas.services import sync_declared_watches
 from directory.errors import AlreadyDecided, DirectoryError, ImportRejected, InvitationInvalid, PhotoRejected  # noqa: F401 (re-exported)
 from directory.models import AllowedDomain, Invitation, Member, Organisation, ServiceArea, Visibility
+from directory.photos import clean_photo
 from portal.core import audit
 from portal.core.delivery import email_after_commit
 from portal.core.roles import Role, grant_role, revoke_role
+from search.services import index_object, remove_object
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -166,8 +168,6 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def _reindex(member: Member) -> None:
-    from search.services import index_object, remove_object
-
     if member.is_approved and member.user.is_active:
         index_object(member)
     else:
@@ -202,8 +202,6 @@ def update_profile(
     The photo is cleaned before anything is written, so a rejected photo
     changes nothing at all.
     """
-    from directory.photos import clean_photo
-
     cleaned_photo = clean_photo(photo) if photo is not None else None
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     if member.is_erased:
@@ -333,7 +331,6 @@ def erase_member(member: Member, *, by) -> Member:
     _delete_sessions_after_commit(user.pk)
     logger.info("directory.member.erased member=%s by=%s", member.pk, getattr(by, "pk", None))
     audit.record(by, "directory.member.erased", member)
-    from search.services import remove_object
 
     remove_object(member)
     return member

@@ -9,18 +9,18 @@ class EventsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from events import signals  # noqa: F401 - connects the event list's cache receivers
-        from events.models import EventPage
+        from events.models import EventPage  # AppConfig.ready: imported once the app registry is ready
 
         def _index(sender, instance, **kwargs):
-            from events.services import fill_places_after_edit
-            from search.services import index_object
+            from events.services import fill_places_after_edit  # AppConfig.ready: imported once the app registry is ready
+            from search.services import index_object  # AppConfig.ready: imported once the app registry is ready
 
             index_object(instance)
             # An editor who raised the capacity in the page editor expects the waiting list to move up.
             fill_places_after_edit(instance)
 
         def _remove(sender, instance, **kwargs):
-            from search.services import remove_object
+            from search.services import remove_object  # AppConfig.ready: imported once the app registry is ready
 
             remove_object(instance)
 

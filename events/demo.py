@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from events import services
+from events.models import Booking, EventIndexPage, EventPage, EventSession
+from events.services import organisation_for_limit
 from portal.core.pages import home_page
 
 LONDON = ZoneInfo("Europe/London")
@@ -76,8 +79,6 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def _ensure_index():
-    from events.models import EventIndexPage
-
     index = EventIndexPage.objects.first()
     if index:
         return index
@@ -93,8 +94,6 @@ def _ensure_index():
 
 
 def _event(index, slug: str, sessions: list[tuple[datetime, datetime]], areas: list, **fields):
-    from events.models import EventPage, EventSession
-
     existing = EventPage.objects.filter(slug=slug).first()
     if existing:
         return existing
@@ -109,9 +108,6 @@ def _event(index, slug: str, sessions: list[tuple[datetime, datetime]], areas: l
 
 def _historic_booking(event, member, attended: bool) -> None:
     """Bookings for past events are history, written as they happened (the services refuse past events, rightly)."""
-    from events.models import Booking
-    from events.services import organisation_for_limit
-
     if Booking.objects.filter(event=event, member=member).exists():
         return
     taken = Booking.objects.filter(event=event).holding_place().count()
@@ -129,9 +125,6 @@ def _historic_booking(event, member, attended: bool) -> None:
 
 @transaction.atomic
 def build(region: dict) -> None:
-    from events import services
-    from events.models import EventPage
-
     areas = region["areas"]
     members = region["members"]
     index = _ensure_index()

@@ -4,12 +4,11 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from events.models import EventPage
 from portal.core.home_items import HomeItem
 
 
 def home_items(user, limit: int) -> list[HomeItem]:
-    from events.models import EventPage
-
     events = EventPage.objects.visible_to(user).upcoming().only(
         "id", "title", "slug", "url_path", "event_type", "starts_at", "summary", "audience", "live"
     )[:limit]

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from directory.models import Member
 from events import services
+from events.certificates import certificate_pdf
 from events.forms import BookOnBehalfForm, CapacityForm, EmailAttendeesForm
 from events.ics import calendar_for_event, calendar_for_events
 from events.models import Audience, Booking, CalendarFeed, EventPage, EventSession
 from events.services import EventsError
-from portal.core.permissions import is_member, member_required, permission_required
 from portal.core.csv_stream import safe_cell as _csv_safe
+from portal.core.permissions import is_member, member_required, permission_required
 
 MANAGE = "events.manage_bookings"
 
@@ -143,7 +144,6 @@ def certificate(request, pk: int):
         raise PermissionDenied("You can only download your own certificates.")
     if booking.status != Booking.Status.ATTENDED:
         raise Http404("There is no certificate for this booking: attendance has not been recorded.")
-    from events.certificates import certificate_pdf
 
     response = HttpResponse(certificate_pdf(booking), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{booking.event.slug}.pdf"'

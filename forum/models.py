@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from portal.core.notifications import Notification  # noqa: F401 - Django registers the forum app's models from this module
+from portal.core.permissions import is_member
 
 
 class Subsection(models.Model):
@@ -45,8 +46,6 @@ class Subsection(models.Model):
 class BoardQuerySet(models.QuerySet):
     def readable_by(self, user) -> "BoardQuerySet":
         """Boards this user may read: members' boards for members, and moderators' boards for moderators."""
-        from portal.core.permissions import is_member
-
         if not is_member(user):
             return self.none()
         if user.has_perm("forum.moderate_forum"):

@@ -13,8 +13,15 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
+from forum.signals import ALL_REPLIES, BOARDS, THREAD_GUIDANCE, WORK_OPTIONS, thread_replies
 from portal.core.fragments import cached_value
 from portal.core.permissions import is_member
+from portal.guidance.models import GuidancePage
+from redesign.connections import entries_for_thread_choice
+from redesign.views import MATRIX_FRAGMENTS
+from search.backends.database import SIMILAR_RESULTS
+from search.queries import ANSWERS
+from search.registry import searchable_for
 
 REPLIES_PER_PAGE = 25
 THREADS_PER_PAGE = 30
@@ -86,8 +93,6 @@ class CachedReplyRows:
     """
 
     def __init__(self, thread: Thread):
-        from forum.signals import ALL_REPLIES, thread_replies
-
         self.thread = thread
         self.names = (ALL_REPLIES, thread_replies(thread.pk))
 
@@ -115,8 +120,6 @@ def rendered_replies(thread: Thread, rows: list[Reply]) -> list[tuple[Reply, Saf
     one of its replies, attachments or the thread itself changes, and every
     thread's when a member's name or status changes.
     """
-    from forum.signals import ALL_REPLIES, thread_replies
-
     pks = tuple(row.pk for row in rows)
 
     def render() -> tuple[dict[int, str], None]:
@@ -142,8 +145,6 @@ def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate:
     The forms' CSRF token is the only per-request part: the HTML holds
     ``CSRF_PLACEHOLDER``, which the view replaces with the request's own token.
     """
-    from forum.signals import ALL_REPLIES, thread_replies
-
     own = tuple(row.pk for row in rows if member is not None and row.author_id == member.pk)
     parts = ("reply-list", thread.pk, page.number, tuple(row.pk for row in rows), own, may_moderate, may_accept, may_quote)
 
@@ -177,11 +178,6 @@ def thread_main(thread: Thread, page, rows: list[Reply], viewer: ThreadViewer, *
     the thread is checked by the view on every request, before this.  The
     forms' CSRF token is left as ``CSRF_PLACEHOLDER`` for the view to fill in.
     """
-    from forum.signals import ALL_REPLIES, BOARDS, THREAD_GUIDANCE, WORK_OPTIONS, thread_replies
-    from redesign.views import MATRIX_FRAGMENTS
-    from search.backends.database import SIMILAR_RESULTS
-    from search.queries import ANSWERS
-
     member = viewer.member
     own = tuple(row.pk for row in rows if member is not None and row.author_id == member.pk)
     parts = ("thread-main", thread.pk, page.number, tuple(row.pk for row in rows), own,
@@ -199,9 +195,6 @@ def similar_document(thread: Thread):
     on every view: it reads up to 200 replies.  None when the thread is not
     searchable (hidden, or on a board only moderators read).
     """
-    from forum.signals import ALL_REPLIES, thread_replies
-    from search.registry import searchable_for
-
     parts = ("thread-document", thread.pk, thread.is_hidden, thread.board_id, thread.board.audience)
     return cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, lambda: (searchable_for(thread).to_document(thread), None))
 
@@ -212,9 +205,6 @@ def work_options(thread: Thread) -> SafeString:
     The same for every viewer allowed to tag (the view checks who is); up to
     200 entries, so rendering them on every view by the author cost ~5 ms.
     """
-    from forum.signals import ALL_REPLIES, WORK_OPTIONS
-    from redesign.connections import entries_for_thread_choice
-
     def render() -> tuple[str, None]:
         choices = entries_for_thread_choice(thread, None)
         return render_to_string("forum/includes/work_options.html", {"work_choices": choices}) if choices else "", None
@@ -224,17 +214,12 @@ def work_options(thread: Thread) -> SafeString:
 
 def has_guidance(thread: Thread) -> bool:
     """Whether any guidance page, draft or live, was made from this thread (most have none: then nothing more is read)."""
-    from forum.signals import ALL_REPLIES, THREAD_GUIDANCE
-    from portal.guidance.models import GuidancePage
-
     return cached_value((THREAD_GUIDANCE, ALL_REPLIES), ("thread-guidance", thread.pk),
                         lambda: (GuidancePage.objects.filter(source_thread_id=thread.pk).exists(), None))
 
 
 def thread_last_event_id(thread: Thread) -> int:
     """``last_event_id`` for a thread page, read once per change to the thread (every event moves its generation on)."""
-    from forum.signals import ALL_REPLIES, thread_replies
-
     return cached_value((ALL_REPLIES, thread_replies(thread.pk)), ("last-event", thread.pk), lambda: (last_event_id(thread=thread), None))
 
 

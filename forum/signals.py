@@ -11,6 +11,7 @@ threads is moved on when a member's name or status changes (authors' names, and
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from forum.models import Reply
 from portal.core import fragments
 
 ALL_REPLIES = fragments.family("forum.replies")
@@ -43,7 +44,6 @@ def forget_thread_after_event(sender, instance, **kwargs) -> None:
 def forget_replies_after_attachment_change(sender, instance, **kwargs) -> None:
     if instance.reply_id is None:
         return
-    from forum.models import Reply
 
     thread_id = Reply.objects.filter(pk=instance.reply_id).values_list("thread_id", flat=True).first()
     if thread_id is not None:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from forum.services import escalate_unanswered, send_digest
+
 
 @task()
 def send_forum_digest(frequency: str) -> int:
-    from forum.services import send_digest
-
     return send_digest(frequency)
 
 
 @task()
 def escalate_unanswered_questions() -> int:
-    from forum.services import escalate_unanswered
-
     return len(escalate_unanswered())

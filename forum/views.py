@@ -17,19 +17,21 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from forum import queries, reports, services
 from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
-from forum.models import Attachment, Board, PostRevision, Reply, Report, Subscription, Subsection, Thread
+from forum.models import Attachment, Board, ModerationAction, PostRevision, Reply, Report, Subscription, Subsection, Thread
 from portal.core.notifications import Notification
 from portal.core.permissions import has_role, member_required, permission_required
 from portal.core.roles import Role
+from portal.guidance.models import GuidancePage
+from portal.guidance.services import GuidanceError, draft_guidance_from_answer
 from search.queries import SIMILAR_KINDS, find_similar, viewer_audience
 
 
@@ -223,8 +225,6 @@ def _draft(data, multiple: set[str]) -> dict:
 
 def _guidance_context(user, thread: Thread) -> dict:
     """Guidance this thread's answer became (drafts shown to SHA editors only), and whether the user may draft it."""
-    from portal.guidance.models import GuidancePage
-
     if not queries.has_guidance(thread):
         return {
             "guidance_pages": [],
@@ -242,8 +242,6 @@ def _guidance_context(user, thread: Thread) -> dict:
 @require_POST
 def draft_guidance(request, pk):
     """SHA editors: turn the accepted answer into a draft guidance page, then edit it in the Wagtail admin."""
-    from portal.guidance.services import GuidanceError, draft_guidance_from_answer
-
     thread = _thread_or_404(request, pk)
     if not has_role(request.user, Role.SHA_EDITOR):
         raise PermissionDenied("Only SHA editors can turn an answer into guidance.")
@@ -477,7 +475,6 @@ def queue(request):
         .select_related("thread__board", "reply__author__user", "thread__author__user", "reporter__user")
         .order_by("created_at", "pk")
     )
-    from forum.models import ModerationAction
 
     actions = ModerationAction.objects.select_related("actor__user", "thread", "reply").order_by("-created_at", "-pk")[:50]
     return render(request, "forum/queue.html", {

@@ -9,21 +9,21 @@ class RedesignConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
-        from redesign.models import CaseStudyPage
+        from redesign.models import CaseStudyPage  # AppConfig.ready: imported once the app registry is ready
 
         def _index(sender, instance, **kwargs):
-            from search.services import index_object
+            from search.services import index_object  # AppConfig.ready: imported once the app registry is ready
 
             index_object(instance)
 
         def _remove(sender, instance, **kwargs):
-            from search.services import remove_object
+            from search.services import remove_object  # AppConfig.ready: imported once the app registry is ready
 
             remove_object(instance)
 
         def _forget_matrix(sender, **kwargs):
-            from portal.core import fragments
-            from redesign.views import MATRIX_FRAGMENTS
+            from portal.core import fragments  # AppConfig.ready: imported once the app registry is ready
+            from redesign.views import MATRIX_FRAGMENTS  # AppConfig.ready: imported once the app registry is ready
 
             fragments.forget(MATRIX_FRAGMENTS)
 

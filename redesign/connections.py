@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from events.models import EventPage
+from forum.models import Thread
 from portal.core.permissions import is_member
 from redesign.models import CaseStudyPage, MatrixEntry, Template, TemplateVersion
 from redesign.permissions import visible_case_studies, visible_templates
@@ -28,14 +30,10 @@ def linked_case_studies(entry: MatrixEntry, user) -> QuerySet:
 
 
 def linked_threads(entry: MatrixEntry, user) -> QuerySet:
-    from forum.models import Thread
-
     return Thread.objects.readable_by(user).visible().filter(matrix_entries=entry).select_related("board").order_by("-last_activity_at")
 
 
 def linked_events(entry: MatrixEntry, user) -> QuerySet:
-    from events.models import EventPage
-
     return EventPage.objects.visible_to(user).filter(matrix_entries=entry).order_by("-starts_at")
 
 
@@ -58,9 +56,6 @@ def entries_linked_to(obj, user) -> list[MatrixEntry]:
 
 def link_choices(entry: MatrixEntry, user) -> dict[str, QuerySet]:
     """What an editor of ``entry`` may link to it: things they can see, those on its service area first."""
-    from events.models import EventPage
-    from forum.models import Thread
-
     area = entry.service_area_id
     return {
         "template": visible_templates(Template.objects.exclude(matrix_entries=entry), user).order_by("title"),

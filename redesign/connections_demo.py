@@ -16,6 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
+from directory.models import Organisation
+from events.models import EventPage
+from forum.models import Thread
 from redesign.demo import BANES, _docx
 from redesign.models import (
     AdaptationNotice,
@@ -79,8 +82,6 @@ def _document(title: str, paragraphs: list[str]):
 
 
 def _specification(region: dict) -> Template:
-    from directory.models import Organisation
-
     template = Template.objects.filter(title=SPECIFICATION).first()
     if template is None:
         template = Template.objects.create(
@@ -96,8 +97,6 @@ def _specification(region: dict) -> Template:
 
 
 def _adapted_copy(region: dict, original: Template) -> Template:
-    from directory.models import Organisation
-
     title = f"{SPECIFICATION} ({ADAPTING_CLUSTER})"
     copy = Template.objects.filter(title=title).first()
     if copy is None:
@@ -128,8 +127,6 @@ def _second_version(original: Template, copy: Template) -> None:
 
 
 def _case_study(region: dict) -> CaseStudyPage | None:
-    from directory.models import Organisation
-
     page = CaseStudyPage.objects.filter(slug=CASE_STUDY["slug"]).first()
     index = CaseStudyIndexPage.objects.first()
     if page is None and index is not None:
@@ -145,9 +142,6 @@ def _case_study(region: dict) -> CaseStudyPage | None:
 
 
 def _link(region: dict) -> None:
-    from events.models import EventPage
-    from forum.models import Thread
-
     for entry_title, (templates, case_studies, threads, events) in LINKS.items():
         entry = MatrixEntry.objects.filter(title=entry_title).first()
         if entry is None:

@@ -21,6 +21,7 @@ from wagtail.documents import get_document_model
 
 from directory.models import Organisation
 from portal.core.pages import home_page
+from redesign.business_case import SEVEN_STEPS
 from redesign.models import (
     Audience,
     CaseStudyIndexPage,
@@ -260,8 +261,6 @@ def _docx(title: str, paragraphs: list[str]) -> bytes:
 
 
 def _build_templates(region: dict, orgs: dict) -> None:
-    from redesign.business_case import SEVEN_STEPS
-
     Document = get_document_model()
     specs = [
         ("Business-case template for service re-design", Template.Kind.BUSINESS_CASE, None, BANES,

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from portal.core.home_items import HomeItem
+from redesign.models import CaseStudyPage
+from redesign.permissions import visible_case_studies
 
 
 def home_items(user, limit: int) -> list[HomeItem]:
-    from redesign.models import CaseStudyPage
-    from redesign.permissions import visible_case_studies
-
     studies = (
         visible_case_studies(CaseStudyPage.objects.all(), user)
         .select_related("organisation", "service_area")

@@ -22,6 +22,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.core.permissions import is_member
+from redesign.permissions import editable_organisation_ids, visible_case_studies
+
 # Work not touched for this long is flagged and its leads are reminded.
 STALE_AFTER = timedelta(days=90)
 # A lead is not reminded about the same entry more often than this.
@@ -66,8 +69,6 @@ class MatrixEntryQuerySet(models.QuerySet):
         return self.filter(updated_at__lt=now - STALE_AFTER).exclude(stage__in=CLOSED_STAGES)
 
     def editable_by(self, user) -> "MatrixEntryQuerySet":
-        from redesign.permissions import editable_organisation_ids
-
         if user.has_perm("redesign.change_any_entry"):
             return self
         member = getattr(user, "member", None)
@@ -221,8 +222,6 @@ class CaseStudyIndexPage(Page):
     max_count = 1
 
     def case_studies(self, user):
-        from redesign.permissions import visible_case_studies
-
         return visible_case_studies(CaseStudyPage.objects.child_of(self), user).order_by("-first_published_at")
 
     def get_context(self, request, *args, **kwargs):
@@ -272,8 +271,6 @@ class CaseStudyPage(Page):
     def serve(self, request, *args, **kwargs):
         from django.contrib.auth.views import redirect_to_login
         from django.http import Http404
-
-        from portal.core.permissions import is_member
 
         if self.audience == Audience.MEMBERS and not is_member(request.user):
             if not request.user.is_authenticated:

@@ -8,6 +8,7 @@ what clusters are made of) and any entry they lead.  Network administrators
 from __future__ import annotations
 
 from directory.models import Organisation
+from portal.core.documents import in_public_collection
 from portal.core.permissions import is_member
 
 COMMISSIONING_KINDS = {Organisation.Kind.CLUSTER, Organisation.Kind.CONSORTIUM, Organisation.Kind.PCT}
@@ -59,13 +60,13 @@ def can_manage_templates(user) -> bool:
 
 
 def can_see_audience(user, audience: str) -> bool:
-    from redesign.models import Audience
+    from redesign.models import Audience  # cycle: redesign.models imports this module
 
     return audience == Audience.PUBLIC or is_member(user)
 
 
 def visible_case_studies(queryset, user):
-    from redesign.models import Audience
+    from redesign.models import Audience  # cycle: redesign.models imports this module
 
     queryset = queryset.live()
     if is_member(user):
@@ -74,7 +75,7 @@ def visible_case_studies(queryset, user):
 
 
 def visible_templates(queryset, user):
-    from redesign.models import Audience
+    from redesign.models import Audience  # cycle: redesign.models imports this module
 
     if is_member(user):
         return queryset
@@ -88,8 +89,7 @@ def document_is_members_only(document) -> bool:
     audience (members-only if any template using it is); any other document is
     members-only unless it is in the public collection (``portal.core.documents``).
     """
-    from portal.core.documents import in_public_collection
-    from redesign.models import Audience, EntryDocument, TemplateVersion
+    from redesign.models import Audience, EntryDocument, TemplateVersion  # cycle: redesign.models imports this module
 
     if EntryDocument.objects.filter(document=document).exists():
         return True

@@ -22,7 +22,12 @@ from wagtail.documents import get_document_model
 
 from directory.areas.services import record_entry_started, record_stage_changed, record_template_added, record_template_version
 from directory.models import Member, Organisation, ServiceArea
+from events.models import EventPage
+from forum.models import Thread
+from portal.core import audit
 from portal.core.delivery import email_after_commit
+from portal.core.outbox import enqueue_on_commit
+from portal.core.realtime import notify_user
 from portal.core.uploads import validate_upload
 from redesign.models import (
     CLOSED_STAGES,
@@ -38,7 +43,7 @@ from redesign.models import (
     Template,
     TemplateVersion,
 )
-from redesign.permissions import can_edit_entry, can_manage_templates, can_record_for
+from redesign.permissions import can_edit_entry, can_manage_templates, can_record_for, editable_organisation_ids
 from search.services import index_object, remove_object
 
 
@@ -537,8 +542,7 @@ def add_template_version(template: Template, *, actor, upload, notes: str = "") 
     record_template_version(version, actor=actor)
     index_object(template)
     if template.versions.filter(adaptations__isnull=False).exists():
-        from portal.core.outbox import enqueue_on_commit
-        from redesign.tasks import notify_adapters
+        from redesign.tasks import notify_adapters  # cycle: redesign.tasks calls these services
 
         enqueue_on_commit(notify_adapters, version.pk)
     return version
@@ -558,9 +562,6 @@ LINK_LABELS = {"template": "template", "case_study": "case study", "thread": "fo
 
 def link_kind(obj) -> str:
     """Which kind of link ``obj`` makes ("template", "case_study", "thread" or "event")."""
-    from events.models import EventPage
-    from forum.models import Thread
-
     for kind, model in (("template", Template), ("case_study", CaseStudyPage), ("thread", Thread), ("event", EventPage)):
         if isinstance(obj, model):
             return kind
@@ -572,7 +573,7 @@ def can_link(actor, entry: MatrixEntry, obj) -> bool:
     if can_edit_entry(actor, entry):
         return True
     if link_kind(obj) == "thread":
-        from forum.queries import may_moderate
+        from forum.queries import may_moderate  # two-way link redesign<->forum (pyproject ignore_imports): forum.queries imports redesign
 
         member = getattr(actor, "member", None)
         return member is not None and member.is_approved and (obj.author_id == member.pk or may_moderate(actor))
@@ -598,8 +599,6 @@ def _set_link(entry: MatrixEntry, obj, *, actor, linked: bool) -> bool:
         changes={LINKABLE[kind]: ["", label] if linked else [label, "removed"]},
     )
     if actor.has_perm("redesign.change_any_entry") or actor.has_perm("forum.moderate_forum"):
-        from portal.core import audit
-
         audit.record(actor, f"redesign.entry.{'linked' if linked else 'unlinked'}", entry, kind=kind, pk=obj.pk, title=obj.title)
     return True
 
@@ -641,8 +640,6 @@ def adapt_template(member: Member, template_version: TemplateVersion, *, organis
     changes it by uploading new versions.  When the original gets a new
     version, the adapter is told (``notify_adapters``).
     """
-    from redesign.permissions import editable_organisation_ids
-
     user = member.user
     if organisation is None:
         ids = sorted(editable_organisation_ids(user))
@@ -678,8 +675,6 @@ def notify_adapters_of(version_id: int) -> int:
     row, written before its e-mail is handed over, so a second run sends
     nothing.  Returns how many adapters were told.
     """
-    from portal.core.realtime import notify_user
-
     version = TemplateVersion.objects.select_related("template").filter(pk=version_id).first()
     if version is None:
         return 0
@@ -704,7 +699,6 @@ def notify_adapters_of(version_id: int) -> int:
                 "kind": "template_version", "url": copy.get_absolute_url(),
                 "text": f"{version.template.title} has a new version ({version.number}); your copy came from version {copy.adapted_from.number}",
             })
-        from portal.core.delivery import email_after_commit
 
         email_after_commit(messages)
     return len(messages)

@@ -17,11 +17,14 @@ from django.views.decorators.http import require_POST
 from wagtail.documents.views.serve import serve as serve_document
 
 from directory.models import Member, Organisation, ServiceArea
+from events.models import EventPage
+from forum.models import Thread
 from portal.core import fragments
-from portal.core.permissions import member_required, permission_required
 from portal.core.csv_stream import csv_lines
+from portal.core.permissions import is_member, member_required, permission_required
 from redesign import services
 from redesign.business_case import build_business_case
+from redesign.connections import entries_linked_to, entry_connections, link_choices
 from redesign.forms import (
     AttachmentForm,
     EntryForm,
@@ -32,8 +35,6 @@ from redesign.forms import (
     TemplateForm,
     TemplateVersionForm,
 )
-from portal.core.permissions import is_member
-from redesign.connections import entries_linked_to, entry_connections, link_choices
 from redesign.models import STALE_AFTER, CaseStudyPage, EntryChange, MatrixEntry, Stage, Template, TemplateVersion
 from redesign.permissions import (
     can_edit_entry,
@@ -231,9 +232,6 @@ def entry_detail(request, pk: int):
 
 def _linkable(kind: str, pk: str, user):
     """The template, case study, thread or event ``pk`` of ``kind``, if ``user`` may see it."""
-    from events.models import EventPage
-    from forum.models import Thread
-
     querysets = {
         "template": lambda: visible_templates(Template.objects.all(), user),
         "case_study": lambda: visible_case_studies(CaseStudyPage.objects.all(), user),

@@ -12,6 +12,6 @@ class SearchConfig(AppConfig):
         for config in apps.get_app_configs():
             if module_has_submodule(config.module, "searchable"):
                 import_module(f"{config.name}.searchable")
-        from search import signals
+        from search import signals  # AppConfig.ready: imported once the app registry is ready
 
         signals.connect()

@@ -12,6 +12,9 @@ from pathlib import Path
 from django.core.files import File
 from django.db import transaction
 
+from portal.core.documents import ensure_public_collection
+from search.services import iter_all_documents, writing_backends
+
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 #: (file, title, members only, tags)
@@ -27,9 +30,6 @@ PAPERS = [
 def build(region: dict, *, rebuild_index: bool = True) -> None:
     from wagtail.documents import get_document_model
     from wagtail.models import Collection, CollectionViewRestriction
-
-    from portal.core.documents import ensure_public_collection
-    from search.services import iter_all_documents, writing_backends
 
     Document = get_document_model()
     root = Collection.get_first_root_node()

@@ -131,7 +131,7 @@ def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, r
 
 
 def _answer(backend, query: str, audience: str, filters: dict[str, str], page: int, page_size: int) -> SearchResults:
-    from search.backends.database import DatabaseBackend
+    from search.backends.database import DatabaseBackend  # cycle: search.backends.database imports this module
 
     try:
         return backend.search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size)
@@ -166,7 +166,7 @@ def find_similar(document_or_text, user, kinds=(), exclude=(), limit: int = 5) -
     ``more_like_this`` query; if it is down, the embedded backend answers; if
     both fail the answer is empty (similar work is a pointer, never worth an error page).
     """
-    from search.backends.database import DatabaseBackend
+    from search.backends.database import DatabaseBackend  # cycle: search.backends.database imports this module
 
     exclude = list(exclude)
     if isinstance(document_or_text, str):

@@ -7,8 +7,15 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.outbox import enqueue_on_commit
+from search.backends import get_backend
 from search.backends.base import SearchUnavailable
+from search.backends.database import DatabaseBackend
+from search.extraction import FAILED, ExtractionResult, extract_file
+from search.models import DocumentText
+from search.queries import forget_answers
 from search.registry import SearchDocument, registered, searchable_for
+from search.tasks import index_search_entry, remove_search_entry
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +37,6 @@ def index_object(obj) -> None:
     searchable = searchable_for(obj)
     if searchable is None:
         return
-    from portal.core.outbox import enqueue_on_commit
-    from search.tasks import index_search_entry
 
     enqueue_on_commit(index_search_entry, searchable.kind, str(obj.pk))
 
@@ -41,17 +46,12 @@ def remove_object(obj) -> None:
     searchable = searchable_for(obj)
     if searchable is None:
         return
-    from portal.core.outbox import enqueue_on_commit
-    from search.tasks import remove_search_entry
 
     enqueue_on_commit(remove_search_entry, searchable.kind, str(obj.pk))
 
 
 def writing_backends() -> list:
     """The configured backend, plus the embedded one when Elasticsearch is configured (it is the fallback)."""
-    from search.backends import get_backend
-    from search.backends.database import DatabaseBackend
-
     backend = get_backend()
     backends = [backend]
     if not isinstance(backend, DatabaseBackend):
@@ -65,8 +65,6 @@ def write_documents(documents: list[SearchDocument]) -> None:
     Raises SearchUnavailable afterwards when an engine failed, so the background
     task that called it is retried (writing the same documents again is harmless).
     """
-    from search.queries import forget_answers
-
     failed = []
     for backend in writing_backends():
         try:
@@ -81,8 +79,6 @@ def write_documents(documents: list[SearchDocument]) -> None:
 
 def delete_entry(key: str) -> None:
     """Remove ``key`` ("kind:pk") from every writing backend; raises SearchUnavailable (for a retry) when one failed."""
-    from search.queries import forget_answers
-
     failed = []
     for backend in writing_backends():
         try:
@@ -134,8 +130,6 @@ def extract_and_index_document(document_id: int) -> str:
     """
     from wagtail.documents import get_document_model
 
-    from search.models import DocumentText
-
     document = get_document_model().objects.filter(pk=document_id).first()
     if document is None:
         return "gone"
@@ -143,7 +137,6 @@ def extract_and_index_document(document_id: int) -> str:
         result = _extract_stored_file(document.file, document.filename)
     except Exception as error:  # storage trouble: record it, never crash the worker
         logger.exception("search: could not read document %s", document_id)
-        from search.extraction import FAILED, ExtractionResult
 
         result = ExtractionResult(text="", ok=False, reason=f"{FAILED}: the stored file could not be opened ({type(error).__name__}).")
     DocumentText.objects.update_or_create(
@@ -164,8 +157,6 @@ def extract_and_index_document(document_id: int) -> str:
 def _extract_stored_file(field_file, filename: str):
     """Extract from local storage in place, or from a temporary copy for remote storage (S3)."""
     import tempfile
-
-    from search.extraction import extract_file
 
     try:
         return extract_file(field_file.path, filename)

@@ -9,10 +9,10 @@ class AreasConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published
 
-        from redesign.models import CaseStudyPage
+        from redesign.models import CaseStudyPage  # AppConfig.ready: imported once the app registry is ready
 
         def _case_study_published(sender, instance, **kwargs):
-            from directory.areas.services import record_case_study_published
+            from directory.areas.services import record_case_study_published  # AppConfig.ready: imported once the app registry is ready
 
             record_case_study_published(instance)
 

@@ -16,8 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.areas.models import Movement, ServiceAreaWatch
+from directory.areas.tasks import notify_area_followers
 from directory.models import Member, ServiceArea
+from portal.core.notifications import Notification, notify_about_movement
+from portal.core.outbox import enqueue_on_commit
 from portal.core.permissions import is_member
+from redesign.permissions import can_see_audience
 
 
 class AreasError(Exception):
@@ -102,8 +106,6 @@ def record_movement(kind: str, *, areas: Iterable[ServiceArea], text: str, url: 
     areas = [a for a in areas if a is not None]
     if not areas:
         return None
-    from directory.areas.tasks import notify_area_followers
-    from portal.core.outbox import enqueue_on_commit
 
     with transaction.atomic():
         movement = Movement.objects.create(kind=kind, text=text[:255], url=url[:255], actor=actor, **subject)
@@ -173,12 +175,10 @@ def record_thread_asked(thread, areas: Iterable[ServiceArea], *, actor) -> Movem
 
 def may_see(user, movement: Movement) -> bool:
     """Whether ``user`` may see what moved, decided now rather than when it moved."""
-    from redesign.permissions import can_see_audience
-
     if not is_member(user):
         return False
     if movement.thread_id is not None:
-        from forum.queries import may_read_thread
+        from forum.queries import may_read_thread  # two-way link areas<->forum (pyproject ignore_imports): forum.services imports this module
 
         return may_read_thread(user, movement.thread)
     if movement.case_study_id is not None:
@@ -208,8 +208,6 @@ def notify_followers(movement_id: int) -> int:
     Safe to run twice: the movement row is locked and marked, and a member
     already told about it is never told again.
     """
-    from portal.core.notifications import Notification, notify_about_movement
-
     movement = (
         Movement.objects.select_for_update(of=("self",))
         .select_related("thread__board", "case_study", "template", "entry")

@@ -7,6 +7,6 @@ from django_tasks import task
 @task()
 def notify_area_followers(movement_id: int) -> int:
     """Tell the followers of a movement's service areas (idempotent: re-running tells nobody twice)."""
-    from directory.areas.services import notify_followers
+    from directory.areas.services import notify_followers  # cycle: services queue this task (tasks call services)
 
     return notify_followers(movement_id)

@@ -39,6 +39,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from portal.core.audit import suspended
+from portal.core.serializers import ExactJSONEncoder
+
 FORMAT = 1
 SERIALIZATION_FORMAT = "backupjsonl"  # JSON lines with exact times (portal/core/serializers.py)
 DATABASE_MEMBER = f"database.{SERIALIZATION_FORMAT}"
@@ -93,8 +96,6 @@ def row_counts() -> dict[str, int]:
 
 def table_rows(model) -> list[str]:
     """One table's rows as JSON text (all columns, in key order), for comparing two databases."""
-    from portal.core.serializers import ExactJSONEncoder
-
     columns = [field.attname for field in model._meta.concrete_fields]
     if model._meta.auto_created:
         # A many-to-many link table: its own ids are renumbered on loading and mean nothing.
@@ -238,7 +239,6 @@ def restore_backup(path: Path | str, *, force: bool = False, storage=default_sto
         existing_files = next(iter(_media_files(storage)), None)
         if existing_files:
             raise BackupError(f"The media folder already holds files (e.g. {existing_files}). Use an empty one, or --force to replace it.")
-    from portal.core.audit import suspended
 
     with tempfile.TemporaryDirectory() as scratch, tarfile.open(path, "r:gz") as archive:
         archive.extract(DATABASE_MEMBER, scratch, filter="data")

@@ -22,6 +22,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 
 from portal.core.models import SentEmail
+from portal.core.outbox import enqueue_on_commit
 
 
 def send_once(key: str, message: EmailMessage) -> bool:
@@ -47,7 +48,6 @@ def email_after_commit(messages: Iterable[Sequence]) -> None:
     """
     payload = [[*message[:4], [list(a) for a in message[4]]] if len(message) > 4 else list(message) for message in messages]
     if payload:
-        from portal.core.outbox import enqueue_on_commit
-        from portal.core.tasks import send_emails
+        from portal.core.tasks import send_emails  # cycle: portal.core.tasks.send_emails calls send_once here
 
         enqueue_on_commit(send_emails, payload)

@@ -22,6 +22,8 @@ from django.conf import settings
 from django_rq.queues import DjangoRQ
 from rq import Retry, Worker
 
+from portal.core.outbox import dispatch_outbox
+
 
 class RetryingQueue(DjangoRQ):
     """An RQ queue whose jobs are retried with backoff unless the caller chose otherwise."""
@@ -49,8 +51,6 @@ class PortalWorker(Worker):
         """RQ's upkeep, then the outbox: tasks recorded while Redis was down go on the queue now (portal/core/outbox.py)."""
         super().run_maintenance_tasks()
         from django.db import connections
-
-        from portal.core.outbox import dispatch_outbox
 
         try:
             went = dispatch_outbox()

@@ -9,6 +9,8 @@ from channels.layers import get_channel_layer
 from channels.middleware import BaseMiddleware
 from django.db import transaction
 
+from portal.core.permissions import is_member
+
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
@@ -52,8 +54,6 @@ class MembersOnlyMiddleware(BaseMiddleware):
     """Refuse a websocket from anyone who is not an approved, active member."""
 
     async def __call__(self, scope, receive, send):
-        from portal.core.permissions import is_member
-
         user = scope.get("user")
         allowed = user is not None and await database_sync_to_async(is_member)(user)
         if not allowed:

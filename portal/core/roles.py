@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from django.contrib.auth.models import Group, Permission
 
+from portal.core.audit import acting_as
+
 
 class Role(StrEnum):
     MEMBER = "Members"
@@ -183,7 +185,7 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
 def user_roles(user) -> set[Role]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    from portal.core.permissions import viewer_facts
+    from portal.core.permissions import viewer_facts  # cycle: portal.core.permissions imports Role from here
 
     names = viewer_facts(user).roles
     return {role for role in Role if str(role) in names}
@@ -191,14 +193,10 @@ def user_roles(user) -> set[Role]:
 
 def grant_role(user, role: Role, *, by=None) -> None:
     """Give ``user`` a role; ``by`` is who decided it, for the audit trail (portal.core.audit records every role change)."""
-    from portal.core.audit import acting_as
-
     with acting_as(by) if by is not None else nullcontext():
         user.groups.add(Group.objects.get(name=str(role)))
 
 
 def revoke_role(user, role: Role, *, by=None) -> None:
-    from portal.core.audit import acting_as
-
     with acting_as(by) if by is not None else nullcontext():
         user.groups.remove(Group.objects.get(name=str(role)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.core.mail import EmailMessage, get_connection
 from django_tasks import task
 
+from portal.core.delivery import send_once
+
 
 @task()
 def send_emails(messages: list[list]) -> int:
@@ -14,8 +16,6 @@ def send_emails(messages: list[list]) -> int:
     (``send_once``), so a retry after a failure or a crash sends only those
     that had not gone.
     """
-    from portal.core.delivery import send_once
-
     connection = get_connection()
     sent = 0
     for subject, body, to, key, *rest in messages:

@@ -23,6 +23,7 @@ from portal.guidance.models import (
     NewsletterIssuePage,
     NewsletterSubscription,
 )
+from portal.guidance.services import ensure_guidance_workflow, supersede_guidance
 
 EDITOR = "sha.editor@pbc-network.nhs.uk"
 ADMIN = "admin@pbc-network.nhs.uk"
@@ -195,8 +196,6 @@ LINKS = [
 
 @transaction.atomic
 def build(region: dict) -> None:
-    from portal.guidance.services import ensure_guidance_workflow
-
     home = home_page()
     members = region["members"]
     editor = members.get(EDITOR)
@@ -246,8 +245,6 @@ def build(region: dict) -> None:
 
     old, current = pages["pbc-responsibilities-2006"], pages["pbc-responsibilities"]
     if old.superseded_by_id != current.pk:
-        from portal.guidance.services import supersede_guidance
-
         supersede_guidance(old, current, None)
 
     for title, url, category, description in LINKS:

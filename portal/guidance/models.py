@@ -23,6 +23,8 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from portal.core.blocks import ContentBlocks
+from portal.core.page_cache import serve_cached
+from portal.core.permissions import is_member
 
 
 class Audience(models.TextChoices):
@@ -42,7 +44,7 @@ class GuidanceIndexPage(RoutablePageMixin, Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from portal.guidance.views import guidance_index_context
+        from portal.guidance.views import guidance_index_context  # cycle: the page's routes call views, which import these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(guidance_index_context(self, request))
@@ -50,7 +52,7 @@ class GuidanceIndexPage(RoutablePageMixin, Page):
 
     @subpage_path("links/", name="links")
     def links_library(self, request):
-        from portal.guidance.views import links_library
+        from portal.guidance.views import links_library  # cycle: the page's routes call views, which import these models
 
         return links_library(self, request)
 
@@ -62,8 +64,6 @@ class GuidancePageQuerySet(PageQuerySet):
 
     def visible_to(self, user):
         """What ``user`` may read: public guidance for everyone, members-only guidance for members."""
-        from portal.core.permissions import is_member
-
         if is_member(user):
             return self
         return self.filter(audience=Audience.PUBLIC)
@@ -146,18 +146,15 @@ class GuidancePage(Page):
         return self.superseded_by_id is not None
 
     def permissions_for_user(self, user):
-        from portal.guidance.admin import GuidancePermissionTester
+        from portal.guidance.admin import GuidancePermissionTester  # cycle: portal.guidance.admin imports Link from here
 
         return GuidancePermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
-        from portal.core.permissions import is_member
-
         if self.is_members_only and not is_member(request.user):
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        from portal.core.page_cache import serve_cached
 
         return serve_cached(request, lambda: super(GuidancePage, self).serve(request, *args, **kwargs))
 
@@ -221,7 +218,7 @@ class NewsletterArchivePage(RoutablePageMixin, Page):
     @subpage_path("", name="archive")
     def index_route(self, request, *args, **kwargs):
         # Unsubscribing (below) works from the e-mail without signing in; the archive is for members.
-        from portal.guidance.views import newsletter_archive
+        from portal.guidance.views import newsletter_archive  # cycle: the page's routes call views, which import these models
 
         return newsletter_archive(self, request)
 
@@ -232,19 +229,19 @@ class NewsletterArchivePage(RoutablePageMixin, Page):
 
     @subpage_path("compose/", name="compose")
     def compose(self, request):
-        from portal.guidance.views import compose_newsletter
+        from portal.guidance.views import compose_newsletter  # cycle: the page's routes call views, which import these models
 
         return compose_newsletter(self, request)
 
     @subpage_path("subscription/", name="subscription")
     def subscription(self, request):
-        from portal.guidance.views import newsletter_subscription
+        from portal.guidance.views import newsletter_subscription  # cycle: the page's routes call views, which import these models
 
         return newsletter_subscription(self, request)
 
     @subpage_path("unsubscribe/<str:token>/", name="unsubscribe")
     def unsubscribe(self, request, token):
-        from portal.guidance.views import unsubscribe
+        from portal.guidance.views import unsubscribe  # cycle: the page's routes call views, which import these models
 
         return unsubscribe(self, request, token)
 
@@ -264,8 +261,6 @@ class NewsletterIssuePage(Page):
     subpage_types: list[str] = []
 
     def serve(self, request, *args, **kwargs):
-        from portal.core.permissions import is_member
-
         if not is_member(request.user):
             from django.contrib.auth.views import redirect_to_login
 

@@ -12,7 +12,8 @@ from django.utils.html import strip_tags
 from wagtail.signals import page_published, page_unpublished
 
 from portal.guidance.models import Audience, GuidancePage
-from search.registry import MEMBERS, PUBLIC, SearchDocument, Searchable, register
+from search.registry import MEMBERS, PUBLIC, Searchable, SearchDocument, register
+from search.services import index_object, remove_object
 
 SUPERSEDED_BOOST = 0.2
 
@@ -51,14 +52,10 @@ register(GuidanceSearchable())
 @receiver(page_published, dispatch_uid="portal.guidance.index_on_publish")
 def _index_published_guidance(sender, instance, **kwargs):
     if isinstance(instance, GuidancePage):
-        from search.services import index_object
-
         index_object(instance)
 
 
 @receiver(page_unpublished, dispatch_uid="portal.guidance.remove_on_unpublish")
 def _remove_unpublished_guidance(sender, instance, **kwargs):
     if isinstance(instance, GuidancePage):
-        from search.services import remove_object
-
         remove_object(instance)

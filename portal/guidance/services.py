@@ -24,9 +24,15 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from directory.models import Member
+from forum.home import busiest_items
+from forum.models import Thread
+from forum.queries import may_read_thread
 from portal.core import audit
 from portal.core.delivery import email_after_commit, send_once
 from portal.core.home_items import HomeSection, home_sections
+from portal.core.outbox import enqueue_on_commit
+from portal.core.permissions import has_role
 from portal.core.roles import Role
 from portal.guidance.models import (
     GuidanceIndexPage,
@@ -38,6 +44,8 @@ from portal.guidance.models import (
     NewsletterSubscription,
     TwoEditorApprovalTask,
 )
+from portal.guidance.tasks import send_newsletter_batch
+from search.services import index_object
 
 WORKFLOW_NAME = "Guidance: approval by a second SHA editor"
 TASK_NAME = "Second SHA editor approves"
@@ -134,10 +142,6 @@ def draft_guidance_from_answer(thread, user) -> GuidancePage:
     """
     from django.utils.html import escape
 
-    from forum.models import Thread
-    from forum.queries import may_read_thread
-    from portal.core.permissions import has_role
-
     if not has_role(user, Role.SHA_EDITOR):
         raise DraftRefused("Only SHA editors can turn an answer into guidance.")
     thread = Thread.objects.select_for_update(of=("self",)).select_related("accepted_reply__author__user", "board").get(pk=thread.pk)
@@ -211,8 +215,6 @@ def supersede_guidance(old: GuidancePage, new: GuidancePage, user=None) -> Guida
     editor and submit the change for approval.  ``user=None`` is the system
     (demo, data fixes).
     """
-    from search.services import index_object
-
     old = GuidancePage.objects.select_for_update().get(pk=old.pk)
     if user is not None and not old.permissions_for_user(user).can_publish():
         raise SupersedeRefused("You cannot publish this change yourself; set “superseded by” in the editor and submit it for approval.")
@@ -410,15 +412,10 @@ def is_subscribed(user) -> bool:
 def newsletter_candidates(user, limit: int = 8) -> list[dict]:
     """Recent content the composer can pick from: each app's home-page items as this administrator sees them."""
     all_sections = list(home_sections(user, limit=limit))
-    try:
-        from forum.home import busiest_items
-    except ImportError:
-        pass
-    else:
-        all_sections.append(
-            HomeSection("busiest_threads", "Busiest threads", "/forum/", "No thread had replies this month.", "All message boards",
-                        busiest_items(user, limit))
-        )
+    all_sections.append(
+        HomeSection("busiest_threads", "Busiest threads", "/forum/", "No thread had replies this month.", "All message boards",
+                    busiest_items(user, limit))
+    )
     sections = []
     for section in all_sections:
         sections.append(
@@ -470,8 +467,6 @@ def send_newsletter(issue: NewsletterIssuePage, batch_size: int | None = None) -
     only adds members who subscribed since; it never duplicates a row.
     Returns the number of recipients queued now.
     """
-    from directory.models import Member
-
     issue = NewsletterIssuePage.objects.select_for_update().get(pk=issue.pk)
     already = set(NewsletterDelivery.objects.filter(issue=issue).values_list("user_id", flat=True))
     recipients = (
@@ -504,9 +499,6 @@ def resume_newsletter(issue: NewsletterIssuePage, batch_size: int | None = None)
 
 
 def _enqueue_batch_after_commit(issue_id: int, batch_size: int | None) -> None:
-    from portal.core.outbox import enqueue_on_commit
-    from portal.guidance.tasks import send_newsletter_batch
-
     size = batch_size or getattr(settings, "NEWSLETTER_BATCH_SIZE", 50)
     enqueue_on_commit(send_newsletter_batch, issue_id, size)
 

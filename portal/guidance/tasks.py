@@ -9,6 +9,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from portal.guidance import services as guidance_services
+from portal.guidance.models import NewsletterDelivery
 
 
 @task()
@@ -30,8 +31,6 @@ def send_newsletter_batch(issue_id: int, batch_size: int) -> int:
     Safe to run again (a retry after a failure, or after the worker died): every
     copy goes through ``send_once`` under its own key.
     """
-    from portal.guidance.models import NewsletterDelivery
-
     sent = guidance_services.deliver_newsletter_batch(issue_id, batch_size)
     # Chain on while anyone waits, even when this batch sent nothing new (a retry whose copies had
     # all gone before the crash): each batch claims rows, so the chain ends when none are pending.

@@ -5,11 +5,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.shortcuts import render
 
+from directory.services import register_member
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
-        from directory.services import register_member
-
         user = super().save_user(request, user, form, commit=True)
         details = getattr(form, "cleaned_data", {})
         register_member(

@@ -13,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from directory.areas.services import sync_declared_watches
 from directory.models import AllowedDomain, Member, Organisation, ServiceArea
 from portal.core.roles import Role, grant_role, sync_roles
+from portal.site.models import HomePage, StandardPage
 
 DEMO_PASSWORD = "Commission-2008"
 # The demo administrators' authenticator secret (base32).  Add it to an
@@ -186,8 +188,6 @@ def _give_totp(user) -> None:
 def build_people(orgs: dict[str, Organisation], areas: dict[str, ServiceArea]) -> dict[str, Member]:
     from allauth.account.models import EmailAddress
 
-    from directory.areas.services import sync_declared_watches
-
     User = get_user_model()
     members = {}
     for person in PEOPLE:
@@ -265,8 +265,6 @@ SITE_PAGES = [
 
 def build_site_pages() -> None:
     from wagtail.models import Site
-
-    from portal.site.models import HomePage, StandardPage
 
     home = HomePage.objects.first()
     home.title = "Practice-based commissioning: share what works"

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from directory.models import Member, Organisation
+
 
 class NHSBoundField(forms.BoundField):
     """Adds NHS.UK classes and links hints and errors to their inputs for screen readers."""
@@ -57,8 +59,6 @@ class SignupDetailsForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from directory.models import Member, Organisation
-
         super().__init__(*args, **kwargs)
         self.fields["job_role"].choices = [("", "Choose your role")] + list(Member.JobRole.choices)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")

@@ -17,6 +17,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from search.backends import get_backend
+
 
 def _timed(check):
     started = time.perf_counter()
@@ -63,8 +65,6 @@ def check_channel_layer() -> dict:
 
 
 def check_search() -> dict:
-    from search.backends import get_backend
-
     backend = get_backend()
     backend.check_health()
     return {"backend": backend.name}

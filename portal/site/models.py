@@ -15,6 +15,8 @@ from wagtail.search import index
 
 from portal.core.blocks import ContentBlocks
 from portal.core.home_items import home_sections
+from portal.core.page_cache import serve_cached
+from portal.core.permissions import is_member
 
 
 class HomePage(Page):
@@ -37,8 +39,6 @@ class HomePage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        from portal.core.page_cache import serve_cached
-
         return serve_cached(request, lambda: super(HomePage, self).serve(request, *args, **kwargs))
 
 
@@ -56,8 +56,6 @@ class StandardPage(Page):
     subpage_types = ["portal.StandardPage"]
 
     def serve(self, request, *args, **kwargs):
-        from portal.core.permissions import is_member
-
         if not self.is_public and not is_member(request.user):
             from django.contrib.auth.views import redirect_to_login
 

@@ -31,7 +31,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.models import Member, Organisation, ServiceArea
+from directory.views import LIST_FRAGMENTS
+from forum.models import Board, Reply, Subsection, Thread, ThreadEvent
+from forum.signals import ALL_REPLIES
+from forum.text import render_markdown
+from portal.core import fragments
+from portal.core.roles import Role, grant_role
 from portal.site.demo import PEOPLE, SERVICE_AREAS
+from redesign.models import MatrixEntry, Stage
+from redesign.views import MATRIX_FRAGMENTS
+from search.backends import get_backend
+from search.models import IndexedDocument
+from search.registry import MEMBERS, PUBLIC, SearchDocument, registered
+from search.services import iter_all_documents, writing_backends
 
 SYNTHETIC = "synthetic-"
 VIEWER_USERNAME = "synthetic-viewer"
@@ -70,8 +82,6 @@ class SyntheticCounts:
 
 def synthetic_viewer() -> Member:
     """The approved member the benchmark signs in as (directory, matrix, thread)."""
-    from portal.core.roles import Role, grant_role
-
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=VIEWER_USERNAME, defaults={"email": VIEWER_EMAIL, "first_name": "Synthetic", "last_name": "Viewer"}
@@ -85,9 +95,6 @@ def synthetic_viewer() -> Member:
 
 
 def current_counts() -> SyntheticCounts:
-    from forum.models import Reply, Thread
-    from redesign.models import MatrixEntry
-
     viewer = get_user_model().objects.filter(username=VIEWER_USERNAME).first()
     return SyntheticCounts(
         members=Member.objects.filter(user__username__startswith=SYNTHETIC).exclude(user__username=VIEWER_USERNAME).count(),
@@ -125,10 +132,6 @@ def build_synthetic(wanted: SyntheticCounts, *, seed: int = 2008) -> SyntheticCo
         _remove_documents(max(have.documents, wanted.documents))
         _add_documents(wanted.documents, random.Random(seed + 3))
     # bulk_create sends no signals: forget the cached fragments built from these rows.
-    from directory.views import LIST_FRAGMENTS
-    from forum.signals import ALL_REPLIES
-    from portal.core import fragments
-    from redesign.views import MATRIX_FRAGMENTS
 
     fragments.forget(MATRIX_FRAGMENTS)
     fragments.forget(ALL_REPLIES)
@@ -142,14 +145,9 @@ def index_kinds(kinds: list[str]) -> None:
     bulk_create sends no signals and calls no service, so rows added here are not
     indexed as they are made; this indexes each kind once, afterwards.
     """
-    from search.registry import registered
-    from search.services import iter_all_documents, writing_backends
-
     kinds = [kind for kind in kinds if kind in registered()]
     for backend in writing_backends():
         if backend.name == "database":
-            from search.models import IndexedDocument
-
             keep = set()
             for kind in kinds:
                 documents = list(iter_all_documents([kind]))
@@ -168,25 +166,18 @@ def search_index_is_built() -> bool:
     the 100,000 synthetic documents, which would then all be indexed again.
     An external engine is never assumed built.
     """
-    from search.backends import get_backend
-    from search.models import IndexedDocument
-
     if get_backend().name != "database":
         return False
     return IndexedDocument.objects.exclude(key__startswith=f"document:{SYNTHETIC}").exists()
 
 
 def synthetic_thread():
-    from forum.models import Thread
-
     return Thread.objects.filter(title=THREAD_TITLE, board__slug=BOARD_SLUG).first()
 
 
 # --- members ------------------------------------------------------------------------------------
 @transaction.atomic
 def _remove_members() -> None:
-    from forum.models import Reply, Thread
-
     # What synthetic members wrote while a benchmark ran (replies, threads) goes with them.
     synthetic = {"author__user__username__startswith": SYNTHETIC}
     threads = Thread.objects.filter(**synthetic).exclude(author__user__username=VIEWER_USERNAME)
@@ -235,15 +226,11 @@ def _add_members(count: int, rng: random.Random) -> None:
 # --- re-design matrix -----------------------------------------------------------------------------
 @transaction.atomic
 def _remove_entries(viewer: Member) -> None:
-    from redesign.models import MatrixEntry
-
     MatrixEntry.objects.filter(created_by=viewer.user).delete()
 
 
 @transaction.atomic
 def _add_entries(count: int, viewer: Member, rng: random.Random) -> None:
-    from redesign.models import MatrixEntry, Stage
-
     if not count:
         return
     commissioning = list(Organisation.objects.filter(kind__in=["cluster", "consortium", "pct"]))
@@ -271,8 +258,6 @@ def _add_entries(count: int, viewer: Member, rng: random.Random) -> None:
 # --- forum thread -----------------------------------------------------------------------------------
 @transaction.atomic
 def _remove_thread() -> None:
-    from forum.models import Thread, ThreadEvent
-
     threads = Thread.objects.filter(board__slug=BOARD_SLUG)
     ThreadEvent.objects.filter(thread__in=threads).delete()
     for thread in threads:
@@ -284,9 +269,6 @@ def _remove_thread() -> None:
 
 @transaction.atomic
 def _add_thread(replies: int, viewer: Member, rng: random.Random) -> None:
-    from forum.models import Board, Reply, Subsection, Thread
-    from forum.text import render_markdown
-
     if not replies:
         return
     subsection, _ = Subsection.objects.get_or_create(slug=BOARD_SLUG, defaults={"name": "Synthetic load", "position": 99})
@@ -311,8 +293,6 @@ def _add_thread(replies: int, viewer: Member, rng: random.Random) -> None:
 # --- many threads ------------------------------------------------------------------------------------
 @transaction.atomic
 def _remove_threads() -> None:
-    from forum.models import Reply, Thread, ThreadEvent
-
     threads = Thread.objects.filter(board__slug__startswith=THREAD_BOARDS)
     ThreadEvent.objects.filter(thread__in=threads).delete()
     threads.update(accepted_reply=None)
@@ -323,9 +303,6 @@ def _remove_threads() -> None:
 @transaction.atomic
 def _add_threads(count: int, rng: random.Random) -> None:
     """``count`` threads on eight boards; the n-th most active has about 1,000 / n replies (at least a few)."""
-    from forum.models import Board, Reply, Subsection, Thread
-    from forum.text import render_markdown
-
     if not count:
         return
     subsection, _ = Subsection.objects.get_or_create(slug="synthetic-boards", defaults={"name": "Synthetic discussions", "position": 98})
@@ -366,26 +343,20 @@ def _add_threads(count: int, rng: random.Random) -> None:
 
 # --- search documents --------------------------------------------------------------------------------
 def _synthetic_document_count() -> int:
-    from search.backends import get_backend
-    from search.models import IndexedDocument
-
     if get_backend().name != "database":
         return -1  # unknown for an external engine: always (re)index
     return IndexedDocument.objects.filter(key__startswith=f"document:{SYNTHETIC}").count()
 
 
 def _remove_documents(upper: int) -> None:
-    from search.backends import get_backend
-
     if upper > 0:
         get_backend().delete_documents(f"document:{SYNTHETIC}{n}" for n in range(upper))
 
 
 def synthetic_documents(count: int, rng: random.Random):
     """``count`` search documents of about 100 words each, as the search benchmark also generates."""
-    from datetime import datetime, timezone as tz
-
-    from search.registry import MEMBERS, PUBLIC, SearchDocument
+    from datetime import datetime
+    from datetime import timezone as tz
 
     areas = [name for name, _ in SERVICE_AREAS]
     organisations = list(Organisation.objects.values_list("name", flat=True)) or ["NHS East of England"]
@@ -399,7 +370,5 @@ def synthetic_documents(count: int, rng: random.Random):
 
 
 def _add_documents(count: int, rng: random.Random) -> None:
-    from search.backends import get_backend
-
     if count > 0:
         get_backend().index_documents(synthetic_documents(count, rng))

@@ -35,6 +35,8 @@ from search.backends.base import (
     SearchUnavailable,
     visible_audiences,
 )
+from search.models import IndexedArea, IndexedDocument, SearchTerm
+from search.queries import forget_answers
 from search.registry import PUBLIC, SearchDocument
 
 BATCH = 500
@@ -87,8 +89,6 @@ class DatabaseBackend(SearchBackend):
 
     @transaction.atomic
     def _write_batch(self, documents: list[SearchDocument]) -> int:
-        from search.models import IndexedArea, IndexedDocument
-
         by_key = {document.key: document for document in documents}  # last one wins
         existing = dict(IndexedDocument.objects.filter(key__in=by_key).values_list("key", "id"))
         now = timezone.now()
@@ -143,8 +143,6 @@ class DatabaseBackend(SearchBackend):
                 raise SearchUnavailable(self._unsupported())
 
     def _add_vocabulary(self, rows) -> None:
-        from search.models import SearchTerm
-
         vocabulary: set[str] = set()
         for row in rows:
             vocabulary.update(_VOCAB_WORD.findall(f"{row.title} {row.body[:50_000]}".lower()))
@@ -153,8 +151,6 @@ class DatabaseBackend(SearchBackend):
 
     @transaction.atomic
     def delete_documents(self, keys: Iterable[str]) -> int:
-        from search.models import IndexedDocument
-
         ids = list(IndexedDocument.objects.filter(key__in=list(keys)).values_list("id", flat=True))
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
@@ -169,8 +165,6 @@ class DatabaseBackend(SearchBackend):
 
     def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
         """Upsert everything, then drop what was not seen: searches keep answering throughout."""
-        from search.models import IndexedDocument
-
         seen: set[str] = set()
         batch: list[SearchDocument] = []
         done = 0
@@ -199,8 +193,6 @@ class DatabaseBackend(SearchBackend):
         return done
 
     def clear(self) -> None:
-        from search.models import IndexedDocument, SearchTerm
-
         with transaction.atomic():
             if connection.vendor == "sqlite":
                 with connection.cursor() as cursor:
@@ -399,8 +391,6 @@ class DatabaseBackend(SearchBackend):
 
     def _suggest(self, query: str, engine, audiences: list[str]) -> str | None:
         """A corrected query, offered only if it finds something this viewer may see."""
-        from search.models import SearchTerm
-
         terms = plain_terms(query)
         if not terms:
             return None
@@ -485,8 +475,6 @@ def _cache_word(term: str) -> str:
 
 def _forget_answers() -> None:
     """Every write to this index makes the cached search answers unreachable (``search.queries.run_search``)."""
-    from search.queries import forget_answers
-
     forget_answers()
 
 
@@ -521,8 +509,6 @@ def _hit(row, highlight: str) -> SearchHit:
 
 
 def _fetch_rows(cursor, sql: str, params: list) -> list[dict]:
-    from search.models import IndexedArea, IndexedDocument
-
     cursor.execute(sql, params)
     columns = [c[0] for c in cursor.description]
     rows = [dict(zip(columns, values)) for values in cursor.fetchall()]

@@ -29,6 +29,7 @@ from search.backends.base import (
     SearchUnavailable,
     visible_audiences,
 )
+from search.documents import PortalDocument, alias_name
 from search.registry import PUBLIC, SearchDocument
 
 FIELDS = ["title^3", "body"]
@@ -66,8 +67,6 @@ class ElasticsearchBackend(SearchBackend):
     # --- helpers -----------------------------------------------------------------------------
     @property
     def alias(self) -> str:
-        from search.documents import alias_name
-
         return alias_name()
 
     def _guard(self, call, *args, **kwargs):
@@ -87,8 +86,6 @@ class ElasticsearchBackend(SearchBackend):
         return f"{self.alias}-{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
 
     def _create_index(self, name: str) -> None:
-        from search.documents import PortalDocument
-
         index = PortalDocument._index.clone(name=name)
         self._guard(index.create, using=self.client)
 

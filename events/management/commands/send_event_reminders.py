@@ -2,6 +2,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from events import services, tasks
+
 
 class Command(BaseCommand):
     help = "E-mail everyone with a confirmed place at events starting within N days (each person once per event)."
@@ -15,12 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, enqueue: bool, **options):
         if enqueue:
-            from events.tasks import send_event_reminders
-
-            result = send_event_reminders.enqueue(days)
+            result = tasks.send_event_reminders.enqueue(days)
             self.stdout.write(f"Reminder task queued ({result.id}).")
             return
-        from events.services import send_event_reminders
 
-        sent = send_event_reminders(days)
+        sent = services.send_event_reminders(days)
         self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminder{'s' if sent != 1 else ''}."))

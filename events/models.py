@@ -10,6 +10,7 @@ the database refuse what the services must never do.
 from __future__ import annotations
 
 import calendar
+import re
 import secrets
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
@@ -74,9 +75,13 @@ class EventIndexPage(Page):
         """Anonymous visitors get the whole page from the page cache (portal/core/page_cache.py) until an event,
         a booking or a service area changes (events.signals) or the next event ends."""
         return serve_cached(
-            request, lambda: super(EventIndexPage, self).serve(request, *args, **kwargs),
+            request, self, lambda: super(EventIndexPage, self).serve(request, *args, **kwargs),
             timeout=lambda: seconds_until_an_event_ends(self),
         )
+
+    def cache_query(self, request) -> dict[str, str]:
+        """The query parameters this page reads, in their normal form (see portal.core.page_cache.serve_cached)."""
+        return cache_query(request)
 
     def get_template(self, request, *args, **kwargs):
         if request.GET.get("view") == "month":
@@ -391,6 +396,7 @@ class BookingAction(models.Model):
 # cached list costs no query and almost no rendering.
 
 PAGE_SIZE = 20
+CACHED_YEARS_EITHER_SIDE = 5  # months further away are shown but not kept in the page cache
 
 
 def _filters(request) -> dict:
@@ -401,6 +407,28 @@ def _filters(request) -> dict:
     if when not in {"upcoming", "past"}:
         when = "upcoming"
     return {"type": event_type, "area": request.GET.get("area", "")[:80], "when": when}
+
+
+def cache_query(request) -> dict[str, str]:
+    """The query parameters the index reads, each in the normal form it would use for this request.
+
+    The page cache stores an index page only when its address matches these exactly; an area that is not
+    a service area's slug, a month it would have corrected or a page number with leading zeros is answered
+    but not stored.
+    """
+    filters = _filters(request)
+    query = {"type": filters["type"], "when": filters["when"], "view": "month"}
+    area = request.GET.get("area", "")
+    if not area or ServiceArea.objects.filter(slug=area).exists():
+        query["area"] = area
+    page_number = request.GET.get("page", "")
+    if re.fullmatch(r"[1-9][0-9]{0,2}", page_number):  # pages past 999 are shown but not kept
+        query["page"] = page_number
+    month = request.GET.get("month", "")
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", month) and _parse_month(month).strftime("%Y-%m") == month:
+        if abs(int(month[:4]) - timezone.localdate().year) <= CACHED_YEARS_EITHER_SIDE:
+            query["month"] = month
+    return query
 
 
 def _base_queryset(index_page, request, filters: dict):

@@ -5,7 +5,6 @@ top when the browser runs it.
 """
 from __future__ import annotations
 
-import csv
 import functools
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 from forum import queries, reports, services
 from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
 from forum.models import Attachment, Board, ModerationAction, PostRevision, Reply, Report, Subscription, Subsection, Thread
+from portal.core.csv_stream import csv_lines
 from portal.core.notifications import Notification
 from portal.core.permissions import has_role, member_required, permission_required
 from portal.core.roles import Role
@@ -545,7 +545,8 @@ def answer_report(request):
 @permission_required("forum.view_answer_report")
 def answer_report_csv(request):
     _form, start, end = _report_range(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    csv.writer(response).writerows(reports.csv_rows(reports.answer_report(start, end)))
+    rows = reports.csv_rows(reports.answer_report(start, end))
+    # Through csv_lines like every other export: a board named "=HYPERLINK(…)" is text, not a formula.
+    response = HttpResponse("".join(csv_lines(next(rows), rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="time-to-answer-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"'
     return response

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     # ServeStatic (WhiteNoise's ASGI-capable successor): static files answered asynchronously, so uvicorn
     # streams them without Django's "StreamingHttpResponse must consume synchronous iterators" fallback.
     "servestatic.middleware.ServeStaticMiddleware",
+    # A NUL byte or other control character in a query parameter: a plain 400 before anything reads it.
+    "portal.core.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,13 +1,42 @@
 """Requests pass through here before any view."""
 from __future__ import annotations
 
+import re
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from portal.core import permissions
+
+# C0 control characters and DEL; a tab is let through (it is whitespace a pasted search may carry).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class RejectControlCharactersMiddleware:
+    """A query parameter holding a NUL byte or another control character gets a plain 400.
+
+    No form of ours sends one, so it is a probe or a broken link.  Left to the views, PostgreSQL
+    refuses a NUL in a string (a 500), and search reported itself down (a 503).  Checked once here, before
+    the page cache and every view, so no filter or search box needs its own guard.
+    """
+
+    MESSAGE = "The address has characters in it that are not allowed (control characters). Check the link and try again."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("QUERY_STRING") and any(
+            CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(value) for value in values)
+            for name, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
 
 # Paths someone who must set up MFA can still reach, so they can set it up or leave.
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/health/")

@@ -23,6 +23,12 @@ page before URL resolution, Wagtail's routing (site lookup, page tree walk,
 read (one round trip) and no database query.  It finds only what ``serve_cached`` stored, and
 ``serve_cached`` runs only inside a page's ``serve``, after Wagtail's checks
 (view restrictions, members-only guidance) have let an anonymous visitor in.
+A page with a view restriction of its own or on any ancestor is never stored:
+the middleware answers before those checks run, so a copy rendered for the one
+visitor who knew a shared password would otherwise reach every visitor.
+Nor is an address whose query string the page does not read in exactly that
+form (``_is_canonical_query``): otherwise every made-up query string would
+store another copy of the page, and anyone could fill Redis.
 The outer middlewares still run on a hit, so security headers, the content
 security policy and clickjacking protection are added as on any response.
 """
@@ -137,13 +143,34 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
 
-def serve_cached(request: HttpRequest, render: Callable[[], HttpResponse], timeout: Callable[[], int] | None = None) -> HttpResponse:
-    """``render()``'s response, from the cache when an anonymous visitor has had it since the last change.
+def _is_canonical_query(request: HttpRequest, page) -> bool:
+    """Whether the query string holds only parameters the page reads, once each, in the form it uses them.
+
+    A page says which parameters it reads, and their normal values for this request, with
+    ``cache_query(request)``; a page without one reads none.  Anything else (an unknown parameter, a
+    repeated one, a value the page would have corrected, another spelling of the same string) is still
+    answered, only never stored, so the number of copies of a page is bounded by what it can show.
+    """
+    if not request.META.get("QUERY_STRING"):
+        return True
+    if request.META["QUERY_STRING"] != request.GET.urlencode():
+        return False
+    expected = page.cache_query(request) if hasattr(page, "cache_query") else {}
+    return all(name in expected and values == [expected[name]] for name, values in request.GET.lists())
+
+
+def serve_cached(
+    request: HttpRequest, page, render: Callable[[], HttpResponse], timeout: Callable[[], int] | None = None
+) -> HttpResponse:
+    """``page``'s ``render()``ed response, from the cache when an anonymous visitor has had it since the last change.
+
+    A page under a view restriction (a shared password, sign-in or groups, on it or an ancestor) is
+    rendered for each visitor Wagtail lets in and never stored.
 
     ``timeout()``, when given, says how many seconds a copy rendered now may be kept (at most ``TIMEOUT``):
     a page whose content changes with time, like the upcoming events, expires when it next changes.
     """
-    if not _is_cacheable_request(request):
+    if not _is_cacheable_request(request) or not _is_canonical_query(request, page) or page.get_view_restrictions().exists():
         return render()
     key = _key(request)
     # The generation read before rendering: if a change moves it on meanwhile, this copy is already stale.

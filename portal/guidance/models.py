@@ -156,7 +156,7 @@ class GuidancePage(Page):
 
             return redirect_to_login(request.get_full_path())
 
-        return serve_cached(request, lambda: super(GuidancePage, self).serve(request, *args, **kwargs))
+        return serve_cached(request, self, lambda: super(GuidancePage, self).serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -39,7 +39,7 @@ class HomePage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        return serve_cached(request, lambda: super(HomePage, self).serve(request, *args, **kwargs))
+        return serve_cached(request, self, lambda: super(HomePage, self).serve(request, *args, **kwargs))
 
 
 class StandardPage(Page):

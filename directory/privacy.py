@@ -1,8 +1,9 @@
 """Who may see which of a member's contact details: the one place that decides.
 
 Every way a contact detail leaves the database — profile and list pages, the
-CSV export, vCards, the personal-data download and the search document — asks
-this module, so a field set to "administrators only" cannot leak through a
+CSV export, vCards, the personal-data download, the search document, and the
+re-design matrix's leads (entry form, CSV export, print view, business-case
+draft) — asks this module, so a field set to "administrators only" cannot leak through a
 door someone forgot to check.
 
 The rules, per field:
@@ -107,3 +108,18 @@ def contact_rows(policy: ContactPolicy, member: Member) -> list[dict]:
     """Labelled contact details for templates: [{"field", "label", "value"}]."""
     shown = policy.visible_fields(member)
     return [{"field": f, "label": label, "value": shown[f]} for f, label, _ in CONTACT_FIELDS if f in shown]
+
+
+def name_with_email(policy: ContactPolicy, member: Member) -> str:
+    """``Name (e-mail)`` when the viewer may see the address, the name alone when not.
+
+    How a person is labelled wherever a list, export or document names them beside their address (the
+    re-design matrix's leads).  For an organisation-only address, prefetch ``organisations``.
+    """
+    email = policy.visible_fields(member).get("email")
+    return f"{member.display_name} ({email})" if email else member.display_name
+
+
+def email_or_name(policy: ContactPolicy, member: Member) -> str:
+    """The address when the viewer may see it, otherwise the name: a CSV column of leads."""
+    return policy.visible_fields(member).get("email") or member.display_name

@@ -12,6 +12,7 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 
+from directory.privacy import ContactPolicy, name_with_email
 from redesign.models import MatrixEntry
 
 # (heading, guidance) — the seven steps, in the plan's own words.
@@ -60,8 +61,8 @@ def _date(value) -> str:
     return value.strftime("%-d %B %Y") if value else "Not yet set"
 
 
-def build_business_case(entry: MatrixEntry) -> bytes:
-    """Return the DOCX bytes of a business-case draft for ``entry``."""
+def build_business_case(entry: MatrixEntry, policy: ContactPolicy) -> bytes:
+    """Return the DOCX bytes of a business-case draft for ``entry``, naming its leads as ``policy``'s viewer may see them."""
     doc = Document()
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(11)
@@ -75,7 +76,7 @@ def build_business_case(entry: MatrixEntry) -> bytes:
     )
 
     doc.add_heading("About this work", level=1)
-    leads = ", ".join(f"{m.display_name} ({m.user.email})" for m in entry.leads.all()) or "Not yet named"
+    leads = ", ".join(name_with_email(policy, m) for m in entry.leads.all()) or "Not yet named"
     facts = [
         ("Organisation", f"{entry.organisation.name} ({entry.organisation.get_kind_display()})"),
         ("Service area", entry.service_area.name),

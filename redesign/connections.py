@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from events.models import EventPage
 from forum.models import Thread
 from portal.core.permissions import is_member
-from redesign.models import CaseStudyPage, MatrixEntry, Template, TemplateVersion
+from redesign.models import CaseStudyPage, EntryChange, MatrixEntry, Template, TemplateVersion
 from redesign.permissions import visible_case_studies, visible_templates
 
 
@@ -77,3 +77,49 @@ def entries_for_thread_choice(thread, user) -> QuerySet:
     areas = [area.pk for area in thread.service_areas.all()]
     entries = entries.filter(service_area__in=areas) if areas else entries
     return entries.values_list("pk", "title", "organisation__name")[:200]
+
+
+# The relation an ``EntryChange`` of a link names, the label ``redesign.services`` wrote before the title,
+# and how a viewer's visible things of that kind are read.
+_HISTORY_LINKS = {
+    "templates": ("template", lambda user: visible_templates(Template.objects.all(), user)),
+    "case_studies": ("case study", lambda user: visible_case_studies(CaseStudyPage.objects.all(), user)),
+    "threads": ("forum thread", lambda user: Thread.objects.readable_by(user).visible()),
+    "events": ("event", lambda user: EventPage.objects.visible_to(user)),
+}
+
+
+def entry_history(entry: MatrixEntry, user, connections: dict[str, list] | None = None) -> list[EntryChange]:
+    """The entry's changes, newest first, with each link's title as ``user`` may see it today.
+
+    A link's change keeps the title the thing had when it was linked.  Since then a thread may have been
+    hidden or moved to the moderators' board, or a template made members-only, so the title is shown only
+    while something of that kind with that title is still visible to the viewer; otherwise the change
+    reads "a forum thread you cannot see".  Each change gets ``link_label``.  Titles of what is linked now
+    come from ``connections`` (``entry_connections(entry, user)``, which the record page has read already);
+    only a kind with other titles in its history costs a query.
+    """
+    changes = list(EntryChange.objects.filter(entry=entry).select_related("actor"))
+    links = [c for c in changes if c.action in ("redesign.entry.linked", "redesign.entry.unlinked")]
+    wanted: dict[str, set[str]] = {}
+    for change in links:
+        for relation, values in change.changes.items():
+            if relation in _HISTORY_LINKS:
+                label = values[1] if change.action == "redesign.entry.linked" else values[0]
+                wanted.setdefault(relation, set()).add(label)
+    visible: dict[str, set[str]] = {}
+    for relation, labels in wanted.items():
+        prefix = f"{_HISTORY_LINKS[relation][0]}: "
+        visible[relation] = {f"{prefix}{item.title}" for item in (connections or {}).get(relation, ())} & labels
+        titles = {label.removeprefix(prefix) for label in labels - visible[relation]}
+        if titles:
+            found = _HISTORY_LINKS[relation][1](user).filter(title__in=titles).values_list("title", flat=True)
+            visible[relation] |= {f"{prefix}{title}" for title in found}
+    for change in links:
+        change.link_label = ""
+        for relation, values in change.changes.items():
+            if relation not in _HISTORY_LINKS:
+                continue
+            label = values[1] if change.action == "redesign.entry.linked" else values[0]
+            change.link_label = label if label in visible.get(relation, ()) else f"a {_HISTORY_LINKS[relation][0]} you cannot see"
+    return changes

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 
 from directory.models import Member, Organisation, ServiceArea
+from directory.privacy import ANY_MEMBER, ContactPolicy, name_with_email
 from portal.core.uploads import ALLOWED_TEXT, max_upload_size, validate_upload
 from redesign.models import MatrixEntry, Stage, Template
+from redesign.permissions import template_organisations_for
 
 
 class SafeUploadField(forms.FileField):
@@ -36,12 +38,17 @@ class SafeDocumentForm(BaseDocumentForm):
 
 
 def _member_choices():
-    return Member.objects.approved().select_related("user").order_by("user__last_name", "user__first_name")
+    # organisations: an organisation-only address is shown to those who share one (directory.privacy).
+    return Member.objects.approved().select_related("user").prefetch_related("organisations").order_by("user__last_name", "user__first_name")
 
 
 class LeadChoiceField(forms.ModelMultipleChoiceField):
+    """Members to choose as leads, each labelled with the e-mail address only where the viewer may see it."""
+
+    policy = ANY_MEMBER
+
     def label_from_instance(self, member):
-        return f"{member.display_name} ({member.user.email})"
+        return name_with_email(self.policy, member)
 
 
 class EntryStartForm(forms.Form):
@@ -86,9 +93,11 @@ class EntryForm(forms.ModelForm):
             "actual_go_live": "Actual go-live date",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, policy: ContactPolicy, **kwargs):
+        """``policy``: whose e-mail addresses the person filling the form may see (``directory.privacy.policy_for``)."""
         super().__init__(*args, **kwargs)
         self.fields["leads"].queryset = _member_choices()
+        self.fields["leads"].policy = policy
         for name in ("expected_savings", "realised_savings", "freed_up_resources"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal"})
 
@@ -138,6 +147,13 @@ class TemplateForm(forms.ModelForm):
         model = Template
         fields = ["title", "kind", "description", "service_area", "organisation", "licence", "audience"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        """Only the organisations ``user`` may share a template as are offered (``template_organisations_for``);
+        anyone but an administrator must choose one."""
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = template_organisations_for(user).order_by("name")
+        self.fields["organisation"].required = not user.has_perm("redesign.change_template")
 
 
 class TemplateVersionForm(forms.Form):

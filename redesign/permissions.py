@@ -7,7 +7,7 @@ what clusters are made of) and any entry they lead.  Network administrators
 """
 from __future__ import annotations
 
-from directory.models import Organisation
+from directory.models import Member, Organisation
 from portal.core.documents import in_public_collection
 from portal.core.permissions import is_member
 
@@ -57,6 +57,44 @@ def can_record_for(user, organisation) -> bool:
 
 def can_manage_templates(user) -> bool:
     return is_member(user) and user.has_perm("redesign.add_template")
+
+
+def template_organisations_for(user):
+    """The organisations ``user`` may file a template under: those they record work for, or any for
+    administrators (``redesign.change_template``).  Nobody files a template in another cluster's name."""
+    if not can_manage_templates(user):
+        return Organisation.objects.none()
+    if user.has_perm("redesign.change_template"):
+        return Organisation.objects.all()
+    return organisations_for(user)
+
+
+def can_file_template_for(user, organisation) -> bool:
+    """Whether ``user`` may share a template as ``organisation``'s (None: "the network", administrators only)."""
+    if not can_manage_templates(user):
+        return False
+    if user.has_perm("redesign.change_template"):
+        return True
+    return organisation is not None and can_record_for(user, organisation)
+
+
+def can_add_template_version(user, template) -> bool:
+    """Whether ``user`` may upload a new current version of ``template``.
+
+    A new version replaces what every adopter is told "its owners" published, so only members of the
+    organisation that owns the template (directly, or through a practice in that cluster) or
+    administrators (``redesign.change_template``) may add one; a template owned by nobody is the network's
+    and only administrators change it.
+    """
+    if not can_manage_templates(user):
+        return False
+    if user.has_perm("redesign.change_template"):
+        return True
+    if template.organisation_id is None:
+        return False
+    member = user.member
+    own = set(Member.organisations.through.objects.filter(member_id=member.pk).values_list("organisation_id", flat=True))
+    return template.organisation_id in own | editable_organisation_ids(user)
 
 
 def can_see_audience(user, audience: str) -> bool:

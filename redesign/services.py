@@ -43,7 +43,14 @@ from redesign.models import (
     Template,
     TemplateVersion,
 )
-from redesign.permissions import can_edit_entry, can_manage_templates, can_record_for, editable_organisation_ids
+from redesign.permissions import (
+    can_add_template_version,
+    can_edit_entry,
+    can_file_template_for,
+    can_manage_templates,
+    can_record_for,
+    editable_organisation_ids,
+)
 from search.services import index_object, remove_object
 
 
@@ -509,6 +516,9 @@ def create_template(*, actor, title: str, kind: str, upload, description: str = 
     """Add a template to the library with its first version."""
     if not can_manage_templates(actor):
         raise NotAllowed("You do not have permission to add templates.")
+    if not can_file_template_for(actor, organisation):
+        raise NotAllowed(f"You cannot share a template as {organisation.name}'s." if organisation is not None
+                         else "Choose the organisation that is sharing this template.")
     if kind not in Template.Kind.values:
         raise RedesignError(f"{kind!r} is not a kind of template.")
     template = Template.objects.create(
@@ -525,8 +535,8 @@ def create_template(*, actor, title: str, kind: str, upload, description: str = 
 @transaction.atomic
 def add_template_version(template: Template, *, actor, upload, notes: str = "") -> TemplateVersion:
     """Upload a new version; the current one is marked superseded and stays downloadable."""
-    if not can_manage_templates(actor):
-        raise NotAllowed("You do not have permission to change templates.")
+    if not can_add_template_version(actor, template):
+        raise NotAllowed("Only members of the organisation that shares this template, or a network administrator, can upload a new version.")
     template = Template.objects.select_for_update().get(pk=template.pk)
     current = template.versions.filter(superseded_at__isnull=True).order_by("-number").first()
     number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1

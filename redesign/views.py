@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wagtail.documents.views.serve import serve as serve_document
 
 from directory.models import Member, Organisation, ServiceArea
+from directory.privacy import email_or_name, name_with_email, policy_for
 from events.models import EventPage
 from forum.models import Thread
 from portal.core import fragments
@@ -24,7 +25,7 @@ from portal.core.csv_stream import csv_lines
 from portal.core.permissions import is_member, member_required, permission_required
 from redesign import services
 from redesign.business_case import build_business_case
-from redesign.connections import entries_linked_to, entry_connections, link_choices
+from redesign.connections import entries_linked_to, entry_connections, entry_history, link_choices
 from redesign.forms import (
     AttachmentForm,
     EntryForm,
@@ -35,8 +36,9 @@ from redesign.forms import (
     TemplateForm,
     TemplateVersionForm,
 )
-from redesign.models import STALE_AFTER, CaseStudyPage, EntryChange, MatrixEntry, Stage, Template, TemplateVersion
+from redesign.models import STALE_AFTER, CaseStudyPage, MatrixEntry, Stage, Template, TemplateVersion
 from redesign.permissions import (
+    can_add_template_version,
     can_edit_entry,
     can_manage_templates,
     can_record_for,
@@ -173,8 +175,12 @@ def entry_list(request):
 def entry_print(request):
     """Every entry matching the filters on one page, laid out for paper."""
     entries, form = _filtered_entries(request)
+    entries = list(entries.for_listing().prefetch_related("leads__organisations"))
+    policy = policy_for(request.user)
+    for entry in entries:
+        entry.lead_labels = [name_with_email(policy, lead) for lead in entry.leads.all()]
     return render(request, "redesign/entry_print.html", {
-        "entries": entries.for_listing(),
+        "entries": entries,
         "form": form,
         "printed_at": timezone.now(),
         "breadcrumbs": _crumbs(),
@@ -193,12 +199,13 @@ def entry_export(request):
     """The filtered entries as CSV (streamed, so the whole region exports in constant memory)."""
     entries, _ = _filtered_entries(request)
     stale_before = timezone.now() - STALE_AFTER
+    policy = policy_for(request.user)
 
     def rows():
-        for e in entries.for_listing().iterator(chunk_size=500):
+        for e in entries.for_listing().prefetch_related("leads__organisations").iterator(chunk_size=500):
             yield [
                 e.pk, e.organisation.name, e.organisation.get_kind_display(), e.service_area.name, e.title, e.summary,
-                e.get_stage_display(), e.stop_reason, "; ".join(m.user.email for m in e.leads.all()),
+                e.get_stage_display(), e.stop_reason, "; ".join(email_or_name(policy, m) for m in e.leads.all()),
                 e.start_date or "", e.expected_go_live or "", e.actual_go_live or "", e.expected_savings or "",
                 e.realised_savings or "", e.freed_up_resources or "", e.ppi, e.outcomes,
                 timezone.localtime(e.updated_at).strftime("%Y-%m-%d %H:%M"),
@@ -215,15 +222,15 @@ def entry_detail(request, pk: int):
     """One record per piece of work: its details, documents, templates, case studies, threads, events and leads."""
     entry = get_object_or_404(MatrixEntry.objects.for_listing(), pk=pk)
     editable = can_edit_entry(request.user, entry)
-    history = EntryChange.objects.filter(entry=entry).select_related("actor")
+    connections = entry_connections(entry, request.user)
     return render(request, "redesign/entry_detail.html", {
         "entry": entry,
         "editable": editable,
-        "history": history,
+        "history": entry_history(entry, request.user, connections),
         "stage_form": StageForm(entry=entry) if editable and entry.allowed_next_stages() else None,
         "attachment_form": AttachmentForm() if editable else None,
         "attachments": entry.documents.select_related("document"),
-        "connections": entry_connections(entry, request.user),
+        "connections": connections,
         "link_choices": link_choices(entry, request.user) if editable else None,
         "similar": find_similar(entry, request.user, kinds=SIMILAR_KINDS),
         "breadcrumbs": _crumbs({"title": "All work", "url": reverse("redesign:entries")}),
@@ -308,9 +315,11 @@ def entry_create(request):
     checked = request.method == "POST" and bool(request.POST.get("check_similar"))
     if checked:
         # "Check for similar work" (no JavaScript): nothing is saved; the draft comes back with what was found.
-        form = EntryForm(initial={key: values if key == "leads" else values[-1] for key, values in request.POST.lists()})
+        form = EntryForm(initial={key: values if key == "leads" else values[-1] for key, values in request.POST.lists()},
+                         policy=policy_for(request.user))
     else:
-        form = EntryForm(request.POST or None, initial={"leads": [request.user.member] if hasattr(request.user, "member") else []})
+        form = EntryForm(request.POST or None, initial={"leads": [request.user.member] if hasattr(request.user, "member") else []},
+                         policy=policy_for(request.user))
     if request.method == "POST" and not checked and form.is_valid():
         data = dict(form.cleaned_data)
         leads = data.pop("leads")
@@ -339,7 +348,7 @@ def entry_edit(request, pk: int):
     entry = get_object_or_404(MatrixEntry.objects.select_related("organisation", "service_area"), pk=pk)
     if not can_edit_entry(request.user, entry):
         raise PermissionDenied("You can only change work recorded by your own organisation, or work you lead.")
-    form = EntryForm(request.POST or None, instance=entry)
+    form = EntryForm(request.POST or None, instance=entry, policy=policy_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         leads = data.pop("leads")
@@ -403,8 +412,8 @@ def entry_attach(request, pk: int):
 @member_required
 def entry_business_case(request, pk: int):
     """A business-case draft (DOCX) following the 7-step method, pre-filled from the entry."""
-    entry = get_object_or_404(MatrixEntry.objects.for_listing(), pk=pk)
-    data = build_business_case(entry)
+    entry = get_object_or_404(MatrixEntry.objects.for_listing().prefetch_related("leads__organisations"), pk=pk)
+    data = build_business_case(entry, policy_for(request.user))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     from django.utils.text import slugify
 
@@ -468,7 +477,7 @@ def template_detail(request, pk: int):
         "template": template,
         "versions": template.versions.select_related("document", "uploaded_by", "superseded_by"),
         "can_manage": can_manage_templates(request.user),
-        "version_form": TemplateVersionForm() if can_manage_templates(request.user) else None,
+        "version_form": TemplateVersionForm() if can_add_template_version(request.user, template) else None,
         "adaptations": visible_templates(Template.objects.filter(adapted_from__template=template), request.user)
         .select_related("organisation", "created_by__member", "adapted_from").order_by("created_at"),
         "adapted_from": adapted_from,
@@ -485,7 +494,7 @@ def template_detail(request, pk: int):
 def template_create(request):
     if not can_manage_templates(request.user):
         raise PermissionDenied("You do not have permission to add templates.")
-    form = TemplateForm(request.POST or None, request.FILES or None)
+    form = TemplateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload, notes = data.pop("file"), data.pop("notes")
@@ -506,8 +515,8 @@ def template_create(request):
 @member_required
 def template_add_version(request, pk: int):
     template = get_object_or_404(Template, pk=pk)
-    if not can_manage_templates(request.user):
-        raise PermissionDenied("You do not have permission to change templates.")
+    if not can_add_template_version(request.user, template):
+        raise PermissionDenied("Only members of the organisation that shares this template, or a network administrator, can upload a new version.")
     form = TemplateVersionForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -71,7 +71,8 @@ def test_member_without_permission_cannot_add_template(member):
         services.create_template(actor=member.user, title="x", kind=Template.Kind.EVALUATION, upload=upload("x.pdf", PDF_BYTES))
 
 
-def test_cluster_lead_uploads_a_new_version_through_the_page(client_for, cluster_lead, template):
+def test_cluster_lead_uploads_a_new_version_through_the_page(client_for, cluster_lead, template, region):
+    Template.objects.filter(pk=template.pk).update(organisation=region["cluster"])  # their own cluster's template
     response = client_for(cluster_lead).post(
         f"/redesign/templates/{template.pk}/versions/", {"file": upload("bc.docx", docx_bytes("v2")), "notes": "Clearer finance"}
     )

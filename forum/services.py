@@ -110,15 +110,17 @@ def _require_moderator(member: Member) -> None:
         raise NotAllowed("Only moderators can do that.")
 
 
-def _check_posting_rate(member: Member) -> None:
-    """At most FORUM_POSTS_PER_WINDOW posts per FORUM_RATE_WINDOW_SECONDS per member (counted in the cache).
+def _check_posting_rate(member: Member, counting: str = "posts") -> None:
+    """At most FORUM_POSTS_PER_WINDOW posts (or, counted apart, edits) per FORUM_RATE_WINDOW_SECONDS per
+    member (counted in the cache).
 
     A fixed window is enough here: the aim is to stop a runaway script or a
-    stuck submit button, not to meter honest members.
+    stuck submit button, not to meter honest members.  Edits are counted as
+    posts are because each one renders Markdown and keeps a revision.
     """
     limit = getattr(settings, "FORUM_POSTS_PER_WINDOW", 6)
     window = getattr(settings, "FORUM_RATE_WINDOW_SECONDS", 60)
-    key = f"forum:posts:{member.pk}:{int(time.time() // window)}"
+    key = f"forum:{counting}:{member.pk}:{int(time.time() // window)}"
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
@@ -314,6 +316,7 @@ def edit_post(member: Member, post: Thread | Reply, *, body: str, title: str | N
     _require_read(member, thread.board)
     if post.author_id == member.pk and not _may_moderate(member) and (thread.is_locked or getattr(post, "is_hidden", False)):
         raise NotAllowed("This post can no longer be edited.")
+    _check_posting_rate(member, "edits")
     body = _clean_text(body)
     now = timezone.now()
     if isinstance(post, Thread):

@@ -1,4 +1,4 @@
-"""Wagtail admin pieces for guidance: the links library's snippet view set.
+"""Wagtail admin pieces for guidance: the links library's snippet view set, and who may publish guidance.
 
 Registered from ``portal.guidance.models`` by dotted path (``register_snippet`` defers
 until the apps are ready), so no ``wagtail_hooks`` module is needed.
@@ -8,7 +8,7 @@ from __future__ import annotations
 from wagtail.models import PagePermissionTester
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.guidance.models import Link
+from portal.guidance.models import Link, has_two_editor_approval
 
 
 class LinkViewSet(SnippetViewSet):
@@ -24,27 +24,24 @@ class LinkViewSet(SnippetViewSet):
 
 
 class GuidancePermissionTester(PagePermissionTester):
-    """Page permissions for guidance: approving it is what lets a second SHA editor publish it.
+    """Page permissions for guidance: only a revision a second SHA editor approved may go live.
 
-    SHA editors hold no publish permission (portal/core/roles.py), so they cannot
-    publish a draft straight away.  Wagtail publishes an approved page as
-    the approver, so the approver may publish exactly the revision they have
-    just approved in a finished two-editor workflow, and nothing else.
+    Publication of guidance requires a completed two-editor approval of that
+    revision, whatever the user's other page permissions: network
+    administrators and superusers included, and superseding included (it is a
+    change to the old page).  Wagtail publishes an approved page as the
+    approver, so the approver may publish exactly the revision they have just
+    approved; nobody may publish any other.  ``GuidancePage.publish``, the
+    ``before_publish_page`` hook and ``GuidanceIndexPermissionTester`` close
+    the doors that do not ask this tester (portal/wagtail_hooks.py).
     """
 
     def can_publish(self):
-        if super().can_publish():
-            return True
-        return self.user.is_active and self._approved_latest_revision()
+        return self.user.is_active and has_two_editor_approval(self.page, self.page.latest_revision_id)
 
-    def _approved_latest_revision(self) -> bool:
-        from wagtail.models import TaskState, WorkflowState
 
-        if not self.page.latest_revision_id:
-            return False
-        return TaskState.objects.filter(
-            workflow_state__in=WorkflowState.objects.for_instance(self.page).filter(status=WorkflowState.STATUS_APPROVED),
-            status=TaskState.STATUS_APPROVED,
-            finished_by=self.user,
-            revision_id=self.page.latest_revision_id,
-        ).exists()
+class GuidanceIndexPermissionTester(PagePermissionTester):
+    """Nobody creates guidance as live, or copies it live, under a guidance index: it is drafted and reviewed."""
+
+    def can_publish_subpage(self):
+        return False

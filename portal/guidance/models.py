@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms as _forms
 from django.conf import settings as _settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied as _PermissionDenied
 from django.db import models
 from modelcluster.fields import ParentalManyToManyField
@@ -17,7 +18,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as subpage_path
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.models import Page, PageManager, PageQuerySet, TaskState, WorkflowState
 from wagtail.models.workflows import AbstractGroupApprovalTask
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -42,6 +43,11 @@ class GuidanceIndexPage(RoutablePageMixin, Page):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.GuidancePage"]
     max_count = 1
+
+    def permissions_for_user(self, user):
+        from portal.guidance.admin import GuidanceIndexPermissionTester  # cycle: portal.guidance.admin imports Link from here
+
+        return GuidanceIndexPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from portal.guidance.views import guidance_index_context  # cycle: the page's routes call views, which import these models
@@ -149,6 +155,17 @@ class GuidancePage(Page):
         from portal.guidance.admin import GuidancePermissionTester  # cycle: portal.guidance.admin imports Link from here
 
         return GuidancePermissionTester(user, self)
+
+    def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None, skip_permission_checks=False):
+        """Refuse, whatever ``skip_permission_checks`` says, a person publishing a revision no second SHA editor approved.
+
+        ``user=None`` is the system: the demo, data fixes and scheduled publishing of a revision that was
+        approved when it was scheduled.
+        """
+        if user is not None and not has_two_editor_approval(self, revision.pk):
+            raise _PermissionDenied("Guidance goes live only after a second SHA editor approves it. Submit it for review.")
+        return super().publish(revision, user=user, changed=changed, log_action=log_action,
+                               previous_revision=previous_revision, skip_permission_checks=skip_permission_checks)
 
     def serve(self, request, *args, **kwargs):
         if self.is_members_only and not is_member(request.user):
@@ -353,3 +370,19 @@ class TwoEditorApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "Two-editor approval task"
         verbose_name_plural = "Two-editor approval tasks"
+
+
+def has_two_editor_approval(page, revision_id: int | None) -> bool:
+    """Whether revision ``revision_id`` of ``page`` was approved in a finished two-editor review.
+
+    The approval must come from a ``TwoEditorApprovalTask`` (where nobody approves their own draft) in a
+    workflow that finished approved, for that very revision: an edit after approval needs approving again.
+    """
+    if not revision_id:
+        return False
+    return TaskState.objects.filter(
+        workflow_state__in=WorkflowState.objects.for_instance(page).filter(status=WorkflowState.STATUS_APPROVED),
+        task__content_type=ContentType.objects.get_for_model(TwoEditorApprovalTask),
+        status=TaskState.STATUS_APPROVED,
+        revision_id=revision_id,
+    ).exists()

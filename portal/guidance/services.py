@@ -210,13 +210,13 @@ def review_guidance(page: GuidancePage, user, action: str = "approve", comment: 
 def supersede_guidance(old: GuidancePage, new: GuidancePage, user=None) -> GuidancePage:
     """Mark ``old`` as replaced by ``new``: it keeps its address, gains a banner and leaves listings.
 
-    This publishes ``old`` straight away, so ``user`` needs publish permission
-    (network administrators); SHA editors instead set "superseded by" in the
-    editor and submit the change for approval.  ``user=None`` is the system
-    (demo, data fixes).
+    This publishes a new revision of ``old`` straight away, which only the
+    system may do (``user=None``: the demo, data fixes).  A person, network
+    administrators included, sets "superseded by" in the editor and submits the
+    change for a second SHA editor's approval like any other change to guidance.
     """
     old = GuidancePage.objects.select_for_update().get(pk=old.pk)
-    if user is not None and not old.permissions_for_user(user).can_publish():
+    if user is not None:
         raise SupersedeRefused("You cannot publish this change yourself; set “superseded by” in the editor and submit it for approval.")
     if old.pk == new.pk:
         raise SupersedeRefused("Guidance cannot replace itself.")

@@ -536,7 +536,7 @@ def booking_rows(result: dict) -> list[Row]:
 
 def search_rows(result: dict, backend: str) -> list[Row]:
     target = 100 if backend == "elasticsearch" else 200
-    label = "Elasticsearch API (osmem-server)" if backend == "elasticsearch" else "embedded (PostgreSQL full-text)"
+    label = "Elasticsearch API (OpenSearch 2.19)" if backend == "elasticsearch" else "embedded (PostgreSQL full-text)"
     if "error" in result:
         return [Row(f"search, {label}", "–", result["error"], f"query p95 ≤ {target} ms", None, False)]
     if result.get("documents_per_second") is None:  # --reuse: the documents were already indexed
@@ -599,8 +599,7 @@ def main(argv: list[str] | None = None) -> None:
                              "static reuses the static files collected by the previous run")
     parser.add_argument("--elasticsearch-documents", type=int,
                         help="documents for the Elasticsearch-API search step (default: the same as the embedded one, "
-                             "100,000; osmem-server, the in-memory stand-in, indexes them in about 10 minutes on this "
-                             "machine under load and peaks at about 4.5 GB while answering the queries)")
+                             "100,000, into the tests' single-node OpenSearch with a 1 GB heap)")
     parser.add_argument("--idle-timeout", type=float, default=300.0,
                         help="longest wait, in seconds, for the server to work through one page's backlog before the "
                              "next page (default 300)")
@@ -668,7 +667,7 @@ def main(argv: list[str] | None = None) -> None:
         for backend in ("database", "elasticsearch"):
             log(f"search, {backend} backend")
             count = sizes["documents"] if backend == "database" else (args.elasticsearch_documents or sizes["documents"])
-            # osmem-server at 100,000 documents: about 10 minutes of indexing, then the queries
+            # OpenSearch at 100,000 documents: the engine's start, the indexing, then the queries
             result = run_script(["bench/search_bench.py", "--backend", backend, "--count", str(count)],
                                 script_env, timeout=3600 if backend == "elasticsearch" else 1800)
             rows += search_rows(result, backend)

@@ -4,7 +4,8 @@
     python bench/search_bench.py --backend database --count 100000
     # embedded on PostgreSQL (your own database; it is migrated, and its search index replaced)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pbc_search python bench/search_bench.py --backend database
-    # Elasticsearch API: a real in-memory osmem-server through the test header relay (or ELASTICSEARCH_URL)
+    # Elasticsearch API: a real single-node OpenSearch (tests/search/engine, built with Maven on first use)
+    # through the test header relay, or whatever ELASTICSEARCH_URL names
     python bench/search_bench.py --backend elasticsearch --count 100000
 
 Documents are generated from the words of the seed papers (the copies in
@@ -93,6 +94,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="database backend: keep an index that already holds --count documents and only time the queries "
                              "(for re-measuring a change to querying; the JSON line then has no indexing figures)")
+    parser.add_argument("--engine-heap", default="1g", help="elasticsearch backend: the heap of the OpenSearch it starts")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="search-bench-")
@@ -101,15 +103,13 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     server = relay = pid = None
     if args.backend == "elasticsearch" and not os.environ.get("ELASTICSEARCH_URL"):
-        from osmem_server import OsmemServer
-
+        from tests.search.opensearch_node import OpenSearchNode
         from tests.search.relay import Relay
 
-        # A soft cap on the Go heap (the machine is shared; osmem held 4.5 GB at 100,000 documents before the
-        # mapping lost its unused sub-fields): the server collects garbage harder near it instead of growing.
-        os.environ.setdefault("GOMEMLIMIT", "6GiB")
-        server = OsmemServer.start(japanese=False, freeze=False)
+        server = OpenSearchNode.start(heap=args.engine_heap)
         pid = server.pid
+        print(f"OpenSearch started in {server.started_in:.1f} s ({server.rss_mb():,} MB resident, heap {args.engine_heap})",
+              flush=True)
         relay = Relay(server.url).__enter__()
         os.environ["ELASTICSEARCH_URL"] = relay.url
         os.environ["PORTAL_DATA_DIR"] = tmp
@@ -130,7 +130,7 @@ def main() -> None:
     settings.SEARCH_ES_TIMEOUT = 300
     backend = get_backend() if args.backend == "elasticsearch" else DatabaseBackend()
     words = vocabulary()
-    engine = f"{backend.name} ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})" if args.backend == "database" else "elasticsearch API (osmem-server via relay)" if relay else "elasticsearch"
+    engine = f"{backend.name} ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})" if args.backend == "database" else "elasticsearch API (OpenSearch 2.19 via relay)" if relay else "elasticsearch"
     reused = False
     if args.reuse and args.backend == "database":
         from search.models import IndexedDocument

@@ -35,10 +35,10 @@ from search.registry import PUBLIC, SearchDocument
 FIELDS = ["title^3", "body"]
 FACET_FIELDS = {"kind": "kind", "service_area": "service_areas", "organisation": "organisation", "year": "year"}
 FACET_LIMIT = 20
-#: Documents per bulk request.  At least 1,000: osmem-server makes one segment per bulk request and re-indexes
-#: every ten segments of fewer than 1,000 documents into one, so 500-document requests had every document
-#: indexed twice (bench/RESULTS.md); Elasticsearch's own advice is bulk requests of a few megabytes.
+#: Documents per bulk request (Elasticsearch's advice: bulk requests of a few megabytes; see BULK_MAX_BYTES).
 BULK_CHUNK = 2000
+#: Seconds a write (a bulk request, an index's creation, deletion or alias swap) may take before it fails.
+WRITE_TIMEOUT = 120
 #: How many of the best text matches recency and boost are applied to (see ElasticsearchBackend.search).
 RESCORE_WINDOW = 500
 #: What the ranking request's answer is cut down to (Elasticsearch's ``filter_path``).
@@ -62,6 +62,9 @@ class ElasticsearchBackend(SearchBackend):
 
         self.url = url or settings.ELASTICSEARCH_URL
         self.client = Elasticsearch(self.url, request_timeout=getattr(settings, "SEARCH_ES_TIMEOUT", 5), retry_on_timeout=False, max_retries=0)
+        # Writes and index management wait longer than a search: a bulk request or an index's creation on a busy
+        # engine can take more than the few seconds after which a search gives up and falls back.
+        self.writer = self.client.options(request_timeout=WRITE_TIMEOUT)
         self.refresh = getattr(settings, "SEARCH_ES_REFRESH", "wait_for")
 
     # --- helpers -----------------------------------------------------------------------------
@@ -87,7 +90,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def _create_index(self, name: str) -> None:
         index = PortalDocument._index.clone(name=name)
-        self._guard(index.create, using=self.client)
+        self._guard(index.create, using=self.writer)
 
     def _concrete_indices(self) -> list[str]:
         found = self._guard(self.client.indices.get_alias, index=f"{self.alias}-*", ignore_unavailable=True, allow_no_indices=True)
@@ -104,7 +107,7 @@ class ElasticsearchBackend(SearchBackend):
         if not self._aliased_indices():
             name = self._new_index_name()
             self._create_index(name)
-            self._guard(self.client.indices.update_aliases, actions=[{"add": {"index": name, "alias": self.alias}}])
+            self._guard(self.writer.indices.update_aliases, actions=[{"add": {"index": name, "alias": self.alias}}])
             targets.append(name)
         return targets
 
@@ -130,7 +133,7 @@ class ElasticsearchBackend(SearchBackend):
         from elasticsearch import helpers
 
         if actions:
-            self._guard(helpers.bulk, self.client, actions, chunk_size=BULK_CHUNK, max_chunk_bytes=BULK_MAX_BYTES, refresh=refresh,
+            self._guard(helpers.bulk, self.writer, actions, chunk_size=BULK_CHUNK, max_chunk_bytes=BULK_MAX_BYTES, refresh=refresh,
                         raise_on_error=False)
 
     # --- writing -------------------------------------------------------------------------------
@@ -161,32 +164,32 @@ class ElasticsearchBackend(SearchBackend):
         try:
             # Nobody reads the new index until the alias moves: no periodic refreshes while it fills (the usual
             # bulk-load setting), then one refresh at the end.
-            self._guard(self.client.indices.put_settings, index=name, settings={"index": {"refresh_interval": "-1"}})
-            for ok, _item in self._guard(helpers.streaming_bulk, self.client, actions, chunk_size=BULK_CHUNK,
+            self._guard(self.writer.indices.put_settings, index=name, settings={"index": {"refresh_interval": "-1"}})
+            for ok, _item in self._guard(helpers.streaming_bulk, self.writer, actions, chunk_size=BULK_CHUNK,
                                          max_chunk_bytes=BULK_MAX_BYTES, raise_on_error=False):
                 done += 1
                 if progress and done % BULK_CHUNK == 0:
                     progress(done, None)
             if progress:
                 progress(done, None)
-            self._guard(self.client.indices.put_settings, index=name, settings={"index": {"refresh_interval": None}})
-            self._guard(self.client.indices.refresh, index=name)
+            self._guard(self.writer.indices.put_settings, index=name, settings={"index": {"refresh_interval": None}})
+            self._guard(self.writer.indices.refresh, index=name)
         except Exception:
-            self._guard(self.client.indices.delete, index=name, ignore_unavailable=True)
+            self._guard(self.writer.indices.delete, index=name, ignore_unavailable=True)
             raise
         old = self._aliased_indices()
         self._guard(
-            self.client.indices.update_aliases,
+            self.writer.indices.update_aliases,
             actions=[*({"remove": {"index": index, "alias": self.alias}} for index in old), {"add": {"index": name, "alias": self.alias}}],
         )
         for index in self._concrete_indices():
             if index != name:
-                self._guard(self.client.indices.delete, index=index, ignore_unavailable=True)
+                self._guard(self.writer.indices.delete, index=index, ignore_unavailable=True)
         return done
 
     def clear(self) -> None:
         for index in self._concrete_indices():
-            self._guard(self.client.indices.delete, index=index, ignore_unavailable=True)
+            self._guard(self.writer.indices.delete, index=index, ignore_unavailable=True)
         self.ensure_index()
 
     # --- reading -------------------------------------------------------------------------------
@@ -230,12 +233,12 @@ class ElasticsearchBackend(SearchBackend):
         (``1 + 0.5 × gauss(date)``, times ``boost``).  A document outside the window (text score below the window's)
         cannot be lifted into it by recency or boost alone, as with a rescore.
 
-        Why not a ``rescore`` (or a ``function_score``) in the query: osmem-server, the only Elasticsearch-compatible
-        engine these machines can run, evaluates a rescore query over the *whole index* for every search, not over
-        the window — 150–200 ms of its CPU per query at 10,000 documents and ten times that at 100,000, whatever the
-        query (bench/RESULTS.md).  On a real cluster the cost of the two requests is one more round trip and a few
-        hundred tiny hits.  The second request asks for the page's ids only, with the text query as its highlight
-        query, so highlighting (osmem's other dear step) is done for the page's hits and nothing else.
+        Why here and not in a ``rescore``: the re-rank was moved out of the engine for an in-memory stand-in that ran
+        rescores over the whole index; on Lucene (OpenSearch in the tests and the benchmark) it stays, as the window
+        comes back as a few hundred ids, scores, dates and boosts, and the formula is in one place, testable without
+        an engine (bench/RESULTS.md has the figures).  The second request asks
+        for the page's ids only, with the text query as its highlight query, so highlighting is done for the page's
+        hits and nothing else.
         """
         from elasticsearch import NotFoundError
         from elasticsearch_dsl import A, Q

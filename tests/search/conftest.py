@@ -1,13 +1,19 @@
 """Fixtures for the search contract suite: each backend, and documents built from the seeds.
 
-The Elasticsearch backend runs against a real in-memory search server
-(the ``osmem-server`` package) through :mod:`tests.search.relay`, which
-fixes the two headers the ES 8 client and that server disagree on.
+The Elasticsearch backend runs against a real single-node OpenSearch (Lucene),
+built from Maven Central and started once per test run
+(:mod:`tests.search.opensearch_node`), through :mod:`tests.search.relay`,
+which fixes the two headers the ES 8 client and OpenSearch disagree on.
+Without Java and Maven those tests are skipped with a message saying what to
+install, except under ``CI=true``, where they fail instead.
 """
 from __future__ import annotations
 
+import os
 import re
+import threading
 import uuid
+from concurrent.futures import Future
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,19 +34,57 @@ SEED_FILES = [
 BACKENDS = ["database", "elasticsearch"]
 
 
+#: The engine, being started in the background as soon as the tests are collected (see below).
+_starting: Future | None = None
+
+
+def _needs_engine(item) -> bool:
+    if {"search_server", "elasticsearch_settings"} & set(getattr(item, "fixturenames", ())):
+        return True
+    callspec = getattr(item, "callspec", None)  # the backend fixture asks for elasticsearch_settings by name
+    return callspec is not None and any("elasticsearch" in str(value) for value in callspec.params.values())
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """When a collected test needs the engine, start it now: it starts while the test database is being made."""
+    global _starting
+    from tests.search.opensearch_node import OpenSearchNode, missing_tools
+
+    if _starting is None and not missing_tools() and any(_needs_engine(item) for item in items):
+        _starting = Future()
+
+        def start() -> None:
+            try:
+                _starting.set_result(OpenSearchNode.start())
+            except BaseException as error:  # handed to the fixture, which reports it
+                _starting.set_exception(error)
+
+        threading.Thread(target=start, name="opensearch-start", daemon=True).start()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """An engine started for tests that were then deselected or never reached is stopped too."""
+    if _starting is not None and _starting.done() and not _starting.exception():
+        _starting.result().close()
+
+
 @pytest.fixture(scope="session")
 def search_server():
-    """One osmem-server for the session (writable: indices are made per test under a unique prefix)."""
-    from osmem_server import OsmemServer
-
+    """One OpenSearch for the session, behind the header relay (indices are made per test under a unique prefix)."""
+    from tests.search.opensearch_node import OpenSearchNode, missing_tools
     from tests.search.relay import Relay
 
-    server = OsmemServer.start(japanese=False, freeze=False)
+    problem = missing_tools()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the search engine: {problem}", pytrace=False)
+        pytest.skip(problem)
+    node = _starting.result() if _starting is not None else OpenSearchNode.start()
     try:
-        with Relay(server.url) as relay:
+        with Relay(node.url) as relay:
             yield relay
     finally:
-        server.close()
+        node.close()
 
 
 @pytest.fixture
@@ -55,7 +99,7 @@ def elasticsearch_settings(settings, search_server):
 
     backend = get_backend()
     for index in backend._concrete_indices():
-        backend.client.indices.delete(index=index, ignore_unavailable=True)
+        backend.writer.indices.delete(index=index, ignore_unavailable=True)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The contract every search backend passes: embedded (SQLite or PostgreSQL) and Elasticsearch (osmem)."""
+"""The contract every search backend passes: embedded (SQLite or PostgreSQL) and Elasticsearch (OpenSearch)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -1,4 +1,4 @@
-"""The Elasticsearch backend's own behaviour (osmem-server through the header relay): ranking and bulk requests."""
+"""The Elasticsearch backend's own behaviour (OpenSearch through the header relay): ranking and bulk requests."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -94,8 +94,3 @@ def test_rebuild_across_several_bulk_requests_indexes_every_document(engine, mon
 
     assert written == 350
     assert engine.search("filler").total == 350
-
-
-def test_bulk_requests_are_large_enough_that_osmem_does_not_index_documents_twice():
-    # osmem-server re-indexes every ten segments of fewer than 1,000 documents into one (bench/RESULTS.md).
-    assert es.BULK_CHUNK >= 1000

@@ -27,7 +27,7 @@ def test_wagtail_search_uses_the_database_otherwise():
 
 
 def test_wagtail_elasticsearch8_backend_finds_a_document(search_server, settings, db, tmp_path):
-    """Through the header relay, Wagtail's own ES 8 backend maps, indexes and searches osmem for real."""
+    """Through the header relay, Wagtail's own ES 8 backend maps, indexes and searches OpenSearch for real."""
     from modelsearch.backends.elasticsearch8 import Elasticsearch8SearchBackend
     from wagtail.documents import get_document_model
 

@@ -42,8 +42,10 @@ WRITE_TIMEOUT = 120
 #: How many of the best text matches recency and boost are applied to (see ElasticsearchBackend.search).
 RESCORE_WINDOW = 500
 #: What the ranking request's answer is cut down to (Elasticsearch's ``filter_path``).
-RANKING_FIELDS = ["hits.total", "hits.hits._id", "hits.hits._score", "hits.hits._source", "aggregations.*.buckets.key",
+RANKING_FIELDS = ["hits.total", "hits.hits._id", "hits.hits._score", "hits.hits.fields", "aggregations.*.buckets.key",
                   "aggregations.*.buckets.doc_count"]
+#: The window's date and boost, read from doc values (the date as ISO 8601, which _parse_date reads).
+RANKING_DOCVALUES = [{"field": "date", "format": "strict_date_optional_time"}, "boost"]
 #: Recency: a Gaussian decay on the document's date, as Elasticsearch's ``gauss`` decay function computes it.
 RECENCY_SCALE_DAYS, RECENCY_OFFSET_DAYS, RECENCY_DECAY, RECENCY_WEIGHT = 1825, 30, 0.5, 0.5
 #: A bulk request is also cut at this size, so a batch of long documents never makes one huge request (the client's default is 100 MB).
@@ -253,7 +255,9 @@ class ElasticsearchBackend(SearchBackend):
         text = Q("bool", must=self._text_query(clauses))
         matched = Q("bool", must=self._text_query(clauses), filter=self._filters(audiences, filters))
         window = max(RESCORE_WINDOW, page * page_size)
-        ranking = self._search().query(matched).extra(track_total_hits=True).source(includes=["date", "boost"])[:window]
+        # Date and boost from doc values, not _source: on Lucene reading each of the window's _source means
+        # decompressing and parsing its whole stored document (title, body, spell) to pick two fields out of it.
+        ranking = self._search().query(matched).extra(track_total_hits=True, docvalue_fields=RANKING_DOCVALUES).source(False)[:window]
         for facet, field in FACET_FIELDS.items():
             ranking.aggs.bucket(facet, A("terms", field=field, size=FACET_LIMIT))
         try:
@@ -267,8 +271,9 @@ class ElasticsearchBackend(SearchBackend):
         now = timezone.now()
         ranked = []
         for n, hit in enumerate(hits.get("hits", [])):
-            source = hit.get("_source") or {}
-            ranked.append((adjusted_score(hit.get("_score") or 0.0, _parse_date(source.get("date")), source.get("boost"), now), n, hit["_id"]))
+            values = hit.get("fields") or {}
+            date, boost = (values.get("date") or [None])[0], (values.get("boost") or [None])[0]
+            ranked.append((adjusted_score(hit.get("_score") or 0.0, _parse_date(date), boost, now), n, hit["_id"]))
         ranked.sort(key=lambda item: (-item[0], item[1]))  # equal scores keep the engine's order
         chosen = ranked[(page - 1) * page_size: page * page_size]
         aggregations = response.get("aggregations", {})

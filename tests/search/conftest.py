@@ -21,6 +21,8 @@ import pytest
 
 from search.demo import DEMO_DIR
 from search.registry import MEMBERS, PUBLIC, SearchDocument
+from tests.search.opensearch_node import OpenSearchNode, missing_tools
+from tests.search.relay import Relay
 
 #: The network's seed papers as the repository ships them (search/demo/), in the order they were numbered
 #: ("seed:000" is the briefing note … "seed:004" the BANES plan): the judged queries name them by number.
@@ -48,8 +50,6 @@ def _needs_engine(item) -> bool:
 def pytest_collection_modifyitems(session, config, items):
     """When a collected test needs the engine, start it now: it starts while the test database is being made."""
     global _starting
-    from tests.search.opensearch_node import OpenSearchNode, missing_tools
-
     if _starting is None and not missing_tools() and any(_needs_engine(item) for item in items):
         _starting = Future()
 
@@ -71,9 +71,6 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session")
 def search_server():
     """One OpenSearch for the session, behind the header relay (indices are made per test under a unique prefix)."""
-    from tests.search.opensearch_node import OpenSearchNode, missing_tools
-    from tests.search.relay import Relay
-
     problem = missing_tools()
     if problem:
         if os.environ.get("CI") == "true":

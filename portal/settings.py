@@ -244,9 +244,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False  # log in again, so the approval che
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PbC Network] "
 ACCOUNT_ADAPTER = "portal.site.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "portal.site.accounts.SignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
+    # "key" is the address and the source together (portal/accounts.py): wrong passwords typed elsewhere
+    # never lock the owner out.
     "login_failed": env.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

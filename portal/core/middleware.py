@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import re
+import time
 
+from allauth.account import app_settings as account_settings
+from allauth.account.internal.flows.login import get_authentication_records
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from portal.core import permissions
 
@@ -47,18 +51,42 @@ class RequireMFAForAdminRolesMiddleware:
 
     They hold other members' contact details and publish guidance, so a
     stolen password alone must not be enough.  Until they set up an
-    authenticator app, every page sends them to the set-up page.
+    authenticator app, every page sends them to the set-up page, and the
+    set-up page first asks for a code sent to their verified address.
     """
+
+    FIRST_DEVICE_URL_NAMES = ("mfa_activate_totp", "mfa_generate_recovery_codes")
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._first_device_paths: frozenset[str] | None = None
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(MFA_EXEMPT_PREFIXES) and permissions.needs_mfa(user):
-            messages.warning(request, "Your role needs two-factor authentication. Set up an authenticator app to continue.")
-            return redirect(reverse("mfa_activate_totp"))
+        if user.is_authenticated and permissions.needs_mfa(user):
+            if not request.path.startswith(MFA_EXEMPT_PREFIXES):
+                messages.warning(request, "Your role needs two-factor authentication. Set up an authenticator app to continue.")
+                return redirect(reverse("mfa_activate_totp"))
+            if request.path in self.first_device_paths() and not confirmed_by_email_code(request):
+                # Whoever holds only the password (typed again to re-authenticate) must not get an
+                # administrator's authenticator of their own: the first one needs a code sent to the
+                # member's verified address (allauth's re-authentication by code).
+                return redirect(f"{reverse('account_request_reauthentication_code')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
+
+    def first_device_paths(self) -> frozenset[str]:
+        if self._first_device_paths is None:
+            self._first_device_paths = frozenset(reverse(name) for name in self.FIRST_DEVICE_URL_NAMES)
+        return self._first_device_paths
+
+
+def confirmed_by_email_code(request) -> bool:
+    """Whether this session confirmed a code e-mailed to the member within allauth's re-authentication timeout."""
+    for record in get_authentication_records(request, request.user):
+        if record.get("method") == "code" and record.get("reauthenticated"):
+            if time.time() - record["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+                return True
+    return False
 
 
 

@@ -1,11 +1,23 @@
-"""How allauth fits the network's rules: sign-up creates a member who waits for approval."""
+"""How allauth fits the network's rules: sign-up creates a member who waits for approval.
+
+Two defences against an attacker who knows (or guesses) members' addresses:
+
+- sign-up with an address that already has an account hashes the password
+  as a new account would (``SignupForm``), so neither the page nor the time
+  it takes says whether the address is known (ACCOUNT_PREVENT_ENUMERATION);
+- failed sign-ins are counted per address *and* source (``AccountAdapter``),
+  so five wrong passwords typed from elsewhere do not lock the owner out.
+"""
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.shortcuts import render
 
 from directory.services import register_member
+from portal.core import permissions
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,5 +48,37 @@ class AccountAdapter(DefaultAccountAdapter):
         clear_login(request)
         return render(request, "account/awaiting_approval.html", {"member": member}, status=403)
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The ``login_failed`` rate limit's key: the address and where the attempt came from.
+
+        allauth keys it by address alone, so anyone could lock a member out for
+        five minutes with five wrong passwords.  Each source still gets five tries
+        per address (``ACCOUNT_RATE_LIMITS``) and ten a minute overall.
+        """
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """allauth's ways to re-authenticate, less the password for a first authenticator app.
+
+        An administrator without an authenticator app confirms a code sent to
+        their address instead (portal/middleware.py), so a stolen password alone
+        never sets one up; offering the password there would lead nowhere.
+        """
+        methods = super().get_reauthentication_methods(user)
+        if permissions.needs_mfa(user):
+            methods = [method for method in methods if method["id"] != "reauthenticate"]
+        return methods
+
     def get_email_verification_redirect_url(self, email_address):
         return "/accounts/login/?verified=1"
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, taking as long for a registered address as for a new one."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account's password is hashed (scrypt, a noticeable time); without the same work here,
+            # a quick answer would tell an attacker that the address already has an account.
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)

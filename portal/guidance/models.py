@@ -256,6 +256,12 @@ class NewsletterArchivePage(RoutablePageMixin, Page):
 
         return newsletter_subscription(self, request)
 
+    @subpage_path("progress/<int:issue_id>/", name="progress")
+    def progress(self, request, issue_id):
+        from portal.guidance.views import newsletter_progress
+
+        return newsletter_progress(self, request, issue_id)
+
     @subpage_path("unsubscribe/<str:token>/", name="unsubscribe")
     def unsubscribe(self, request, token):
         from portal.guidance.views import unsubscribe  # cycle: the page's routes call views, which import these models
@@ -283,6 +289,19 @@ class NewsletterIssuePage(Page):
 
             return redirect_to_login(request.get_full_path())
         return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        """For network administrators, how far the sending has got (the page updates it as it goes)."""
+        from portal.core.permissions import has_role
+        from portal.core.roles import Role
+        from portal.guidance.services import newsletter_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        if has_role(request.user, Role.NETWORK_ADMIN):
+            archive = self.get_parent().specific
+            context["progress"] = newsletter_progress(self)
+            context["progress_url"] = archive.url + archive.reverse_subpage("progress", args=[self.pk])
+        return context
 
 
 class NewsletterSubscription(models.Model):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -32,7 +33,7 @@ from portal.core import audit
 from portal.core.delivery import email_after_commit, send_once
 from portal.core.home_items import HomeSection, home_sections
 from portal.core.outbox import enqueue_on_commit
-from portal.core.permissions import has_role
+from portal.core.permissions import ViewerFacts, has_role
 from portal.core.roles import Role
 from portal.guidance.models import (
     GuidanceIndexPage,
@@ -390,6 +391,11 @@ def _user_from_token(token: str):
         raise BadUnsubscribeToken() from None
 
 
+def check_unsubscribe_token(token: str) -> None:
+    """Raise ``BadUnsubscribeToken`` unless ``token`` is one this portal made (it changes nothing)."""
+    _user_from_token(token)
+
+
 @transaction.atomic
 def unsubscribe_with_token(token: str):
     """Turn the newsletter off for whoever ``token`` was made for; returns that user."""
@@ -409,12 +415,36 @@ def is_subscribed(user) -> bool:
     return NewsletterSubscription.objects.filter(user=user, is_subscribed=True).exists()
 
 
-def newsletter_candidates(user, limit: int = 8) -> list[dict]:
-    """Recent content the composer can pick from: each app's home-page items as this administrator sees them."""
-    all_sections = list(home_sections(user, limit=limit))
+def plain_member_reader():
+    """A stand-in for any approved member who holds no role but the member's: what every subscriber may read.
+
+    The newsletter goes to every subscribed member, so what it offers must be
+    what the least privileged of them may open, never what its composer (a
+    network administrator, often a moderator too) may.  The stand-in is not
+    saved; it answers the visibility checks (``is_member``, ``has_perm``) as a
+    plain member would.
+    """
+    permissions = frozenset(
+        f"{app}.{codename}"
+        for app, codename in Group.objects.filter(name=str(Role.MEMBER)).values_list(
+            "permissions__content_type__app_label", "permissions__codename"
+        )
+        if codename
+    )
+    reader = get_user_model()(is_active=True, is_superuser=False)
+    reader.member = Member(status=Member.Status.APPROVED)
+    reader._viewer_facts = ViewerFacts(frozenset({str(Role.MEMBER)}), permissions, False)
+    reader._perm_cache = set(permissions)
+    return reader
+
+
+def newsletter_candidates(limit: int = 8) -> list[dict]:
+    """Recent content the composer can pick from: each app's home-page items as a plain member sees them."""
+    reader = plain_member_reader()
+    all_sections = list(home_sections(reader, limit=limit))
     all_sections.append(
         HomeSection("busiest_threads", "Busiest threads", "/forum/", "No thread had replies this month.", "All message boards",
-                    busiest_items(user, limit))
+                    busiest_items(reader, limit))
     )
     sections = []
     for section in all_sections:
@@ -459,6 +489,30 @@ def create_newsletter_issue(archive: NewsletterArchivePage, *, title: str, intro
     return issue
 
 
+def newsletter_recipients():
+    """The subscriptions an issue sent now would go to: subscribed, active, approved members with an address."""
+    from directory.models import Member
+
+    return NewsletterSubscription.objects.filter(
+        is_subscribed=True, user__is_active=True, user__member__status=Member.Status.APPROVED
+    ).exclude(user__email="")
+
+
+def send_test_newsletter(user, *, title: str, introduction: str, items: list[dict]) -> None:
+    """E-mail one copy of an issue not yet sent to ``user`` alone, marked as a test, so they see it as members will."""
+    if not user.email:
+        raise NewsletterError("Your account has no e-mail address to send a test to.")
+    context = newsletter_email_context(title, introduction, items, unsubscribe_url=_absolute("/newsletter/"))
+    context["recipient"] = user
+    context["is_test"] = True
+    message = EmailMultiAlternatives(
+        subject=f"Test: {title}", body=render_to_string("portal/email/newsletter.txt", context), to=[user.email]
+    )
+    message.attach_alternative(render_to_string("portal/email/newsletter.html", context), "text/html")
+    # One copy to the composer, who is waiting for it: sent now, under a key of its own each time.
+    send_once(f"newsletter.test:{user.pk}:{timezone.now().timestamp()}", message)
+
+
 @transaction.atomic
 def send_newsletter(issue: NewsletterIssuePage, batch_size: int | None = None) -> int:
     """Queue ``issue`` for every subscribed member, then send it in batches as background work.
@@ -469,15 +523,7 @@ def send_newsletter(issue: NewsletterIssuePage, batch_size: int | None = None) -
     """
     issue = NewsletterIssuePage.objects.select_for_update().get(pk=issue.pk)
     already = set(NewsletterDelivery.objects.filter(issue=issue).values_list("user_id", flat=True))
-    recipients = (
-        NewsletterSubscription.objects.filter(
-            is_subscribed=True, user__is_active=True, user__member__status=Member.Status.APPROVED
-        )
-        .exclude(user__email="")
-        .exclude(user_id__in=already)
-        .select_related("user")
-        .order_by("user_id")
-    )
+    recipients = newsletter_recipients().exclude(user_id__in=already).select_related("user").order_by("user_id")
     rows = [NewsletterDelivery(issue=issue, user=s.user, email=s.user.email) for s in recipients]
     NewsletterDelivery.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     _enqueue_batch_after_commit(issue.pk, batch_size)
@@ -601,7 +647,9 @@ def deliver_newsletter_batch(issue_id: int, batch_size: int) -> int:
 
 
 def newsletter_progress(issue: NewsletterIssuePage) -> dict[str, int]:
+    """How many copies of ``issue`` are waiting, being sent and sent, and how many in all."""
     counts = {status: 0 for status in NewsletterDelivery.Status.values}
     for row in NewsletterDelivery.objects.filter(issue=issue).values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
+    counts["total"] = sum(counts[status] for status in NewsletterDelivery.Status.values)
     return counts

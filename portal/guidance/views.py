@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -133,30 +133,32 @@ def newsletter_subscription(archive, request):
 
 
 def unsubscribe(archive, request, token: str):
-    """One click from the e-mail turns the newsletter off, no sign-in needed; the signed token says for whom."""
+    """The e-mail's unsubscribe link: asks on GET, acts on POST, no sign-in needed; the signed token says for whom.
+
+    Mail scanners open every link in a message, so a GET changes nothing; and
+    the page never shows the address, which anyone holding the link would see.
+    """
+    context = {"page": archive, "breadcrumbs": [{"title": "Home", "url": "/"}]}
     try:
-        user = services.unsubscribe_with_token(token)
+        if request.method == "POST":
+            services.unsubscribe_with_token(token)
+            context["done"] = True
+            context["subscription_url"] = archive.url + archive.reverse_subpage("subscription")
+        else:
+            services.check_unsubscribe_token(token)
     except services.BadUnsubscribeToken as refusal:
-        return TemplateResponse(
-            request,
-            "portal/newsletter_unsubscribe.html",
-            {"page": archive, "error": refusal.user_message, "breadcrumbs": [{"title": "Home", "url": "/"}]},
-            status=400,
-        )
-    return TemplateResponse(
-        request,
-        "portal/newsletter_unsubscribe.html",
-        {
-            "page": archive,
-            "email": user.email,
-            "subscription_url": archive.url + archive.reverse_subpage("subscription"),
-            "breadcrumbs": [{"title": "Home", "url": "/"}],
-        },
-    )
+        context["error"] = refusal.user_message
+        return TemplateResponse(request, "portal/newsletter_unsubscribe.html", context, status=400)
+    return TemplateResponse(request, "portal/newsletter_unsubscribe.html", context)
 
 
 class NewsletterComposeForm(forms.Form):
-    title = forms.CharField(max_length=255, label="Issue title", help_text="For example: PbC Network news, May 2008")
+    title = forms.CharField(
+        max_length=255,
+        label="Issue title",
+        help_text="For example: PbC Network news, May 2008",
+        error_messages={"required": "Enter a title for the issue"},
+    )
     introduction = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
@@ -174,60 +176,81 @@ class NewsletterComposeForm(forms.Form):
             (item["url"], f"{section['title']}: {item['title']}") for section in candidates for item in section["items"]
         ]
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("items") and not (data.get("introduction") or "").strip() and not self.has_error("items"):
+            self.add_error("items", "Choose at least one item, or write an introduction")
+        return data
+
     def chosen_items(self) -> list[dict]:
         return [self.candidates[url] for url in self.cleaned_data["items"] if url in self.candidates]
 
 
 def compose_newsletter(archive, request):
-    """An administrator picks recent content, adds their own words, previews the e-mail and sends it."""
+    """An administrator picks recent content, adds their own words, previews it, sends a test to
+    themselves, then confirms the send, which goes on as background work (progress on the issue's page)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not has_role(request.user, Role.NETWORK_ADMIN):
         raise PermissionDenied("Only network administrators can send the newsletter.")
-    candidates = services.newsletter_candidates(request.user)
+    candidates = services.newsletter_candidates()
+    recipient_count = services.newsletter_recipients().count()
     preview = None
+    context = {
+        "page": archive,
+        "subscriber_count": recipient_count,
+        "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": archive.title, "url": archive.url}],
+    }
     if request.method == "POST":
         form = NewsletterComposeForm(request.POST, candidates=candidates)
+        action = request.POST.get("action")
         if form.is_valid():
             items = form.chosen_items()
-            if request.POST.get("action") == "send":
+            title, introduction = form.cleaned_data["title"], form.cleaned_data["introduction"]
+            if action == "test":
+                try:
+                    services.send_test_newsletter(request.user, title=title, introduction=introduction, items=items)
+                except services.GuidanceError as refusal:
+                    messages.error(request, refusal.user_message)
+                else:
+                    messages.success(request, f"A test copy has been sent to {request.user.email}. Only you got it.")
+            elif action == "confirm" or (action == "send" and request.POST.get("recipients") != str(recipient_count)):
+                # The send needs the number of recipients the administrator saw, and the number must
+                # still be right: a changed number (someone subscribed meanwhile) asks again.
+                return TemplateResponse(
+                    request,
+                    "portal/newsletter_confirm.html",
+                    {**context, "form": form, "title": title, "items": items, "recipients": recipient_count},
+                )
+            elif action == "send":
                 try:
                     issue = services.create_newsletter_issue(
-                        archive,
-                        title=form.cleaned_data["title"],
-                        introduction=form.cleaned_data["introduction"],
-                        items=items,
-                        author=request.user,
+                        archive, title=title, introduction=introduction, items=items, author=request.user
                     )
                     queued = services.send_newsletter(issue)
                 except services.GuidanceError as refusal:
                     messages.error(request, refusal.user_message)
                 else:
-                    messages.success(request, f"“{issue.title}” is being sent to {queued} subscribed member{'s' if queued != 1 else ''}.")
+                    messages.success(
+                        request, f"“{issue.title}” is being sent to {queued} subscribed member{'s' if queued != 1 else ''}."
+                    )
                     return redirect(issue.url)
-            else:
-                preview = services.newsletter_email_context(
-                    form.cleaned_data["title"], form.cleaned_data["introduction"], items, unsubscribe_url="#"
-                )
+            preview = services.newsletter_email_context(title, introduction, items, unsubscribe_url="#")
     else:
         form = NewsletterComposeForm(
             initial={"title": f"PbC Network news, {timezone.localdate():%B %Y}"}, candidates=candidates
         )
-    return TemplateResponse(
-        request,
-        "portal/newsletter_compose.html",
-        {
-            "page": archive,
-            "form": form,
-            "preview": preview,
-            "subscriber_count": services.NewsletterSubscription.objects.filter(is_subscribed=True).count(),
-            "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": archive.title, "url": archive.url}],
-        },
-    )
+    return TemplateResponse(request, "portal/newsletter_compose.html", {**context, "form": form, "preview": preview})
 
 
-def issue_delivery_progress(issue: NewsletterIssuePage) -> dict[str, int]:
-    return services.newsletter_progress(issue)
+def newsletter_progress(archive, request, issue_id: int):
+    """How far the sending of one issue has got, as JSON for the issue page's progress bar (administrators only)."""
+    if not has_role(request.user, Role.NETWORK_ADMIN):
+        raise PermissionDenied("Only network administrators can see how the newsletter is sending.")
+    issue = NewsletterIssuePage.objects.child_of(archive).filter(pk=issue_id).first()
+    if issue is None:
+        raise Http404("No such issue")
+    return JsonResponse({**services.newsletter_progress(issue), "finished": issue.sent_at is not None})
 
 
 @csrf_exempt

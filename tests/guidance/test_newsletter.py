@@ -157,7 +157,7 @@ def test_each_email_has_its_own_one_click_unsubscribe_link(issue, subscribers, s
     assert f"<http://testserver{path}>" in message.extra_headers["List-Unsubscribe"]
     assert "World Class Commissioning" in message.body
     assert message.alternatives and message.alternatives[0][1] == "text/html"
-    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 200
     assert not services.is_subscribed(subscribers[0].user)
     assert services.is_subscribed(subscribers[1].user)
 
@@ -166,8 +166,10 @@ def test_unsubscribe_link_turns_the_newsletter_off_without_signing_in(newsletter
     user = subscribers[0].user
     url = f"{newsletter_archive.url}unsubscribe/{services.unsubscribe_token(user)}/"
 
-    response = client.get(url)
+    asked = client.get(url)
+    response = client.post(url)
 
+    assert "Stop getting the newsletter?" in asked.content.decode()
     assert response.status_code == 200
     assert "You have unsubscribed" in response.content.decode()
     assert not NewsletterSubscription.objects.get(user=user).is_subscribed
@@ -237,7 +239,8 @@ def test_compose_and_send_archives_the_issue_and_mails_subscribers(newsletter_ar
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"{newsletter_archive.url}compose/",
-            {"title": "PbC Network news, May 2008", "introduction": "Welcome.", "items": [page.url], "action": "send"},
+            {"title": "PbC Network news, May 2008", "introduction": "Welcome.", "items": [page.url], "action": "send",
+             "recipients": "5"},
         )
 
     issue = NewsletterIssuePage.objects.get()
@@ -338,7 +341,94 @@ def test_without_the_one_click_url_emails_carry_only_the_page_link(issue, subscr
 
 
 def test_composer_is_offered_the_busiest_threads(network_admin):
-    sections = {section["key"]: section for section in services.newsletter_candidates(network_admin.user)}
+    sections = {section["key"]: section for section in services.newsletter_candidates()}
 
     assert "busiest_threads" in sections
     assert sections["busiest_threads"]["title"] == "Busiest threads"
+
+
+def compose(client, archive, action: str, **extra):
+    data = {"title": "PbC Network news, May 2008", "introduction": "Welcome.", "action": action, **extra}
+    return client.post(f"{archive.url}compose/", data)
+
+
+def test_continuing_to_send_asks_to_confirm_and_states_the_number_of_recipients(newsletter_archive, network_admin, subscribers,
+                                                                                 client_for):
+    response = compose(client_for(network_admin), newsletter_archive, "confirm")
+
+    page = response.content.decode()
+    assert "Send “PbC Network news, May 2008” to 5 members?" in page
+    assert '<input type="hidden" name="recipients" value="5">' in page
+    assert mail.outbox == [] and not NewsletterIssuePage.objects.exists()
+
+
+def test_send_without_the_confirmed_number_of_recipients_asks_again_and_sends_nothing(newsletter_archive, network_admin,
+                                                                                      subscribers, client_for,
+                                                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = compose(client_for(network_admin), newsletter_archive, "send", recipients="4")  # one subscribed since
+
+    assert "to 5 members?" in response.content.decode()
+    assert mail.outbox == [] and not NewsletterIssuePage.objects.exists()
+
+
+def test_test_send_goes_to_the_composer_alone_and_archives_nothing(newsletter_archive, network_admin, subscribers, client_for,
+                                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = compose(client_for(network_admin), newsletter_archive, "test")
+
+    (copy,) = mail.outbox
+    assert copy.to == [network_admin.user.email]
+    assert copy.subject.endswith("Test: PbC Network news, May 2008")
+    assert "This is a test copy: only you were sent it." in copy.body
+    assert f"A test copy has been sent to {network_admin.user.email}" in response.content.decode()
+    assert not NewsletterIssuePage.objects.exists() and not NewsletterDelivery.objects.exists()
+
+
+def test_confirmed_send_is_queued_as_background_work_not_sent_in_the_request(newsletter_archive, network_admin, subscribers,
+                                                                             client_for, settings, django_capture_on_commit_callbacks):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a queue no worker takes from
+    with django_capture_on_commit_callbacks(execute=True):
+        response = compose(client_for(network_admin), newsletter_archive, "send", recipients="5")
+
+    issue = NewsletterIssuePage.objects.get()
+    assert response.status_code == 302 and response["Location"] == issue.url
+    assert mail.outbox == []
+    assert NewsletterDelivery.objects.filter(issue=issue, status="pending").count() == 5
+    queued = [result.task.name for result in task_backends["default"].results]
+    assert queued.count("send_newsletter_batch") == 1
+
+
+def test_issue_page_shows_administrators_how_far_the_sending_has_got(issue, subscribers, network_admin, member, client_for,
+                                                                    settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_newsletter(issue)
+    NewsletterDelivery.objects.filter(pk__in=NewsletterDelivery.objects.order_by("pk").values("pk")[:2]).update(status="sent")
+    admin = client_for(network_admin)
+
+    page = admin.get(issue.url).content.decode()
+    progress = admin.get(f"{issue.get_parent().url}progress/{issue.pk}/").json()
+
+    assert "Sent to 2 of 5 members." in page
+    assert '<progress id="newsletter-progress" max="5" value="2">' in page
+    assert (progress["sent"], progress["total"], progress["finished"]) == (2, 5, False)
+
+
+def test_members_are_not_shown_the_sending_progress(issue, subscribers, member, client_for, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_newsletter(issue)
+    client = client_for(member)
+
+    assert "newsletter-progress" not in client.get(issue.url).content.decode()
+    assert client.get(f"{issue.get_parent().url}progress/{issue.pk}/").status_code == 403
+
+
+def test_newsletter_is_in_the_administrators_navigation(newsletter_archive, network_admin, sha_editor, client_for):
+    admin_menu = client_for(network_admin).get("/admin/").content.decode()
+    editor_menu = client_for(sha_editor).get("/admin/").content.decode()
+
+    assert f"{newsletter_archive.url}compose/" in admin_menu
+    assert f"{newsletter_archive.url}compose/" not in editor_menu

@@ -12,7 +12,7 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
 
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.conftest import DEMO_PASSWORD
 from tests.security.hashers import CountingHasher
 

@@ -223,6 +223,9 @@ TASKS_RETRY_DELAYS = env.get_int_list("TASKS_RETRY_DELAYS", [10, 60, 300])
 # --- e-mail --------------------------------------------------------------------------------
 globals().update(env.email_config("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "PbC Network <network@pbc-network.nhs.uk>")
+# One prefix on the subject of every e-mail the portal sends: its own (portal/delivery.py), allauth's and Django's.
+PORTAL_EMAIL_SUBJECT_PREFIX = "[PbC Network] "
+EMAIL_SUBJECT_PREFIX = PORTAL_EMAIL_SUBJECT_PREFIX
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- accounts (django-allauth) ------------------------------------------------------------
@@ -242,7 +245,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False  # log in again, so the approval check runs
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PbC Network] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = PORTAL_EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "portal.site.accounts.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "portal.site.accounts.SignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 
@@ -25,10 +26,21 @@ from portal.core.models import SentEmail
 from portal.core.outbox import enqueue_on_commit
 
 
+def with_subject_prefix(subject: str) -> str:
+    """``subject`` with the portal's one subject prefix (``settings.PORTAL_EMAIL_SUBJECT_PREFIX``), added once."""
+    prefix = settings.PORTAL_EMAIL_SUBJECT_PREFIX
+    return subject if subject.startswith(prefix) else f"{prefix}{subject}"
+
+
 def send_once(key: str, message: EmailMessage) -> bool:
-    """Send ``message`` unless an e-mail with ``key`` was sent before; True when it went now."""
+    """Send ``message`` unless an e-mail with ``key`` was sent before; True when it went now.
+
+    Every e-mail the portal writes itself goes through here, so this is where
+    its subject gets the prefix allauth's e-mails have too.
+    """
     if len(key) > 200:
         raise ValueError(f"E-mail keys are at most 200 characters: {key!r}")
+    message.subject = with_subject_prefix(message.subject)
     with transaction.atomic():
         _, created = SentEmail.objects.get_or_create(key=key)
         if created:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.shortcuts import render
 
@@ -56,6 +57,11 @@ class AccountAdapter(DefaultAccountAdapter):
         per address (``ACCOUNT_RATE_LIMITS``) and ten a minute overall.
         """
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails, signed with the network's name and the portal's address (never the host a request came to)."""
+        context = {"network_name": settings.PORTAL_NETWORK_NAME, "portal_url": settings.PORTAL_BASE_URL + "/", **context}
+        super().send_mail(template_prefix, email, context)
 
     def get_reauthentication_methods(self, user) -> list[dict]:
         """allauth's ways to re-authenticate, less the password for a first authenticator app.

@@ -20,7 +20,7 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url or "/accounts/2fa/" in url, timeout=30_000)
     if "/2fa/" in page.url or "authenticate" in page.url:
         for attempt in range(2):
@@ -108,6 +108,6 @@ def sign_in_with_keyboard(page, email: str, password: str = DEMO_PASSWORD) -> No
     page.keyboard.type(email)
     tab_to(page, re.compile(r"^Password"))
     page.keyboard.type(password)
-    tab_to(page, "Sign In")
+    tab_to(page, "Sign in")
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url, timeout=30_000)

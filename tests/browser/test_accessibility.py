@@ -173,7 +173,7 @@ def test_form_refused_for_a_missing_security_token_has_no_violations(page):
     page.context.clear_cookies()  # as when a page has been open longer than the session
     page.get_by_label("Email").fill("member@pbc-network.nhs.uk")
     page.get_by_label("Password").fill("Commission-2008")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your form could not be sent")
     assert_no_axe_violations(page, "csrf-failure")

@@ -39,7 +39,7 @@ def test_wrong_password_shows_an_error_summary(page):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("member@pbc-network.nhs.uk")
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     assert page.get_by_role("alert").is_visible()
     assert_no_axe_violations(page, "login with error")

@@ -27,7 +27,7 @@ def test_member_signs_in_with_the_keyboard_alone(page):
     assert page.evaluate("document.activeElement.value") == "gareth.evans@pbc-network.nhs.uk"
     tab_to(page, re.compile(r"^Password"))
     screenshot(page, "keyboard-sign-in")
-    tab_to(page, "Sign In")
+    tab_to(page, "Sign in")
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url, timeout=30_000)
 

@@ -68,7 +68,7 @@ def test_administrators_are_told_of_a_new_pending_member(client, region, network
     with django_capture_on_commit_callbacks(execute=True):
         sign_up(client, "nadia@suffolk-pharmacy.example", region)
 
-    notices = [m for m in mail.outbox if m.subject == "New member waiting for approval"]
+    notices = [m for m in mail.outbox if m.subject == "[PbC Network] New member waiting for approval"]
     assert len(notices) == 1
     assert notices[0].to == [network_admin.user.email]
 
@@ -87,7 +87,7 @@ def test_approved_member_can_sign_in_after_verification(client, region, network_
     member.refresh_from_db()
     assert member.status == Member.Status.APPROVED
     assert member.user.groups.filter(name=str(Role.MEMBER)).exists()
-    assert mail.outbox[-1].subject == "Your PbC Network membership is approved"
+    assert mail.outbox[-1].subject == "[PbC Network] Your PbC Network membership is approved"
 
     response = log_in(client, "nadia@suffolk-pharmacy.example")
     assert response.status_code == 302

@@ -41,7 +41,7 @@ def test_embedded_mode_runs_the_task_after_commit_with_no_record(mailoutbox):
     with TestCase.captureOnCommitCallbacks(execute=True):
         enqueue_on_commit(send_emails, EMAIL)
 
-    assert [m.subject for m in mailoutbox] == ["Your place is booked"]
+    assert [m.subject for m in mailoutbox] == ["[PbC Network] Your place is booked"]
     assert not OutboxTask.objects.exists()
 
 

@@ -71,7 +71,10 @@ class DirectoryFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "data-directory-search": ""}))
     organisation = forms.ModelChoiceField(None, required=False, label="Organisation", empty_label="Any organisation", to_field_name="slug")
     role = forms.ChoiceField(required=False, label="Role", choices=[])
-    interest = forms.ModelChoiceField(None, required=False, label="Specialty or interest", empty_label="Any service area", to_field_name="slug")
+    interest = forms.ModelMultipleChoiceField(
+        None, required=False, label="Specialties or interests", to_field_name="slug", widget=forms.CheckboxSelectMultiple,
+        help_text="Members with any of the ticked service areas as a specialty or an interest.",
+    )
     locality = forms.ChoiceField(required=False, label="Locality", choices=[])
 
     def __init__(self, *args, **kwargs):

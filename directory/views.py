@@ -113,18 +113,28 @@ def filtered_members(filters: dict):
     if filters.get("role"):
         members = members.filter(job_role=filters["role"])
     if filters.get("interest"):
-        area = filters["interest"]
-        # Sub-queries rather than joins, so a member with the area as both
-        # specialty and interest is listed once and no DISTINCT is needed.
+        areas = list(filters["interest"])
+        # Any of the areas, as a specialty or an interest.  Sub-queries rather than joins, so a member
+        # with several of them, or one as both specialty and interest, is listed once with no DISTINCT.
         members = members.filter(
-            Q(pk__in=Member.specialties.through.objects.filter(servicearea=area).values("member_id"))
-            | Q(pk__in=Member.interests.through.objects.filter(servicearea=area).values("member_id"))
+            Q(pk__in=Member.specialties.through.objects.filter(servicearea__in=areas).values("member_id"))
+            | Q(pk__in=Member.interests.through.objects.filter(servicearea__in=areas).values("member_id"))
         )
     if filters.get("locality"):
         members = members.filter(
             pk__in=Member.organisations.through.objects.filter(organisation__locality=filters["locality"]).values("member_id")
         )
     return members.order_by("user__last_name", "user__first_name", "pk")
+
+
+def areas_named_like(text: str) -> list:
+    """Service areas whose name matches a name search that found nobody ("dermatology"), to offer as a filter instead."""
+    from directory.models import ServiceArea
+
+    text = text.strip()
+    if len(text) < 3:
+        return []
+    return list(ServiceArea.objects.filter(name__icontains=text).order_by("name")[:3])
 
 
 def _redesign_work(related_manager) -> list:
@@ -217,7 +227,10 @@ def _page_html(request, form: DirectoryFilterForm | None, with_filters: bool = T
     def render_results(card_policy, searching: bool = False) -> tuple[str, list[int]]:
         page = page_of_members(searching)
         cards = _cards(page.object_list, card_policy)
-        html = render_to_string("directory/includes/results.html", {"page_obj": page, "cards": cards, "query_string": query.urlencode()})
+        suggested = areas_named_like(filters.get("q") or "") if searching and not cards else []
+        html = render_to_string("directory/includes/results.html", {
+            "page_obj": page, "cards": cards, "query_string": query.urlencode(), "suggested_areas": suggested, "searched": filters.get("q"),
+        })
         return html, [card["member"].pk for card in cards]
 
     if form is not None and (not form.is_valid() or form.cleaned_data.get("q")):
@@ -227,7 +240,7 @@ def _page_html(request, form: DirectoryFilterForm | None, with_filters: bool = T
         viewer_class.sees_everything, viewer_class.is_member, tuple(sorted(viewer_class.viewer_org_ids)),
         query_parts, request.GET.get("page", ""),
     )
-    filter_parts = sorted((k, v) for k, v in request.GET.items() if k in DirectoryFilterForm.base_fields)
+    filter_parts = sorted((k, tuple(v)) for k, v in request.GET.lists() if k in DirectoryFilterForm.base_fields)
 
     def render_page() -> tuple[tuple[str, tuple[str, list[int]]], None]:
         filters_html = fragments.cached_html(FILTER_FRAGMENTS, filter_parts, render_filters)

@@ -62,6 +62,40 @@ def test_filter_by_interest_includes_specialists_and_interested_once_each(people
     assert sorted(names(response)) == ["Grace Adeyemi", "Helen Ng", "Rajesh Patel"]
 
 
+def test_filter_by_several_service_areas_lists_members_with_any_of_them_once_each(people, client_for, member, service_areas, make_member,
+                                                                                region):
+    diabetes = make_member(first_name="Dev", last_name="Shah", organisations=[region["practice"]])
+    diabetes.specialties.add(service_areas["Diabetes"])
+    people["both"].interests.add(service_areas["Diabetes"])
+
+    response = client_for(member).get(
+        reverse("directory:list"), {"interest": [service_areas["Dermatology"].slug, service_areas["Diabetes"].slug]}
+    )
+
+    assert sorted(names(response)) == ["Dev Shah", "Grace Adeyemi", "Helen Ng", "Rajesh Patel"]
+
+
+def test_service_area_filter_offers_every_area_as_a_checkbox(people, client_for, member, service_areas):
+    page = client_for(member).get(reverse("directory:list")).content.decode()
+
+    assert page.count('type="checkbox" value="') >= len(service_areas)
+    assert '<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Specialties or interests</legend>' in page
+
+
+def test_name_search_for_a_service_area_that_finds_nobody_suggests_the_area_filter(people, client_for, member, service_areas):
+    response = client_for(member).get(reverse("directory:list"), {"q": "dermatology"})
+
+    page = response.content.decode()
+    assert names(response) == []
+    assert "No member is called “dermatology”" in page
+    assert f'href="/directory/?interest={service_areas["Dermatology"].slug}"' in page
+    assert "Show members with Dermatology as a specialty or interest" in page
+
+
+def test_name_search_that_finds_someone_suggests_nothing(people, client_for, member):
+    assert "data-area-suggestion" not in client_for(member).get(reverse("directory:list"), {"q": "patel"}).content.decode()
+
+
 def test_filter_by_locality(people, client_for, member):
     response = client_for(member).get(reverse("directory:list"), {"locality": "Walton-on-the-Naze"})
     assert set(names(response)) == {"Oliver Grant", "Grace Adeyemi"}

@@ -123,3 +123,14 @@ def name_with_email(policy: ContactPolicy, member: Member) -> str:
 def email_or_name(policy: ContactPolicy, member: Member) -> str:
     """The address when the viewer may see it, otherwise the name: a CSV column of leads."""
     return policy.visible_fields(member).get("email") or member.display_name
+
+
+def person_label(member: Member) -> str:
+    """How a member is named where other members pick people (the leads picker): name and organisations only.
+
+    Never a contact detail: a picker is shown to every member who records
+    work, whatever each person's visibility settings.  Prefetch
+    ``organisations`` when labelling many members.
+    """
+    organisations = ", ".join(organisation.name for organisation in member.organisations.all())
+    return f"{member.display_name} ({organisations})" if organisations else member.display_name

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 
 from directory.models import Member, Organisation, ServiceArea
-from directory.privacy import ANY_MEMBER, ContactPolicy, name_with_email
+from directory.privacy import ContactPolicy, person_label
+from portal.core.fields import NHSDateField, PickerCheckboxes
 from portal.core.uploads import ALLOWED_TEXT, max_upload_size, validate_upload
 from redesign.models import MatrixEntry, Stage, Template
 from redesign.permissions import template_organisations_for
@@ -38,17 +39,17 @@ class SafeDocumentForm(BaseDocumentForm):
 
 
 def _member_choices():
-    # organisations: an organisation-only address is shown to those who share one (directory.privacy).
-    return Member.objects.approved().select_related("user").prefetch_related("organisations").order_by("user__last_name", "user__first_name")
+    return (
+        Member.objects.approved().select_related("user").prefetch_related("organisations")
+        .order_by("user__last_name", "user__first_name")
+    )
 
 
 class LeadChoiceField(forms.ModelMultipleChoiceField):
-    """Members to choose as leads, each labelled with the e-mail address only where the viewer may see it."""
-
-    policy = ANY_MEMBER
+    """Approved members as leads, labelled by ``directory.privacy.person_label`` (never an e-mail address)."""
 
     def label_from_instance(self, member):
-        return name_with_email(self.policy, member)
+        return person_label(member)
 
 
 class EntryStartForm(forms.Form):
@@ -63,13 +64,21 @@ class EntryStartForm(forms.Form):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.commissioning()
+        only = list(self.fields["organisation"].queryset[:2])
+        if len(only) == 1 and not self.is_bound:
+            # A member who records work for one organisation only has it chosen for them.
+            self.initial.setdefault("organisation", only[0].slug)
 
 
 class EntryForm(forms.ModelForm):
     """The details of a piece of work (organisation and service area are chosen in step one)."""
 
-    leads = LeadChoiceField(queryset=Member.objects.none(), required=False, help_text="Who to contact about this work.",
-                            widget=forms.SelectMultiple(attrs={"size": 6}))
+    title = forms.CharField(max_length=200, label="Title", error_messages={"required": "Enter a title for the work"})
+    leads = LeadChoiceField(queryset=Member.objects.none(), required=False, label="Leads",
+                            help_text="Who to contact about this work. Tick one or more people.", widget=PickerCheckboxes)
+    start_date = NHSDateField(label="Start date", required=False)
+    expected_go_live = NHSDateField(label="Expected go-live date", required=False)
+    actual_go_live = NHSDateField(label="Actual go-live date", required=False)
 
     class Meta:
         model = MatrixEntry
@@ -81,9 +90,6 @@ class EntryForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "ppi": forms.Textarea(attrs={"rows": 3}),
             "outcomes": forms.Textarea(attrs={"rows": 3}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "expected_go_live": forms.DateInput(attrs={"type": "date"}),
-            "actual_go_live": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {
             "expected_savings": "Expected savings (£)",

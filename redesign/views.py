@@ -21,6 +21,7 @@ from directory.privacy import email_or_name, name_with_email, policy_for
 from events.models import EventPage
 from forum.models import Thread
 from portal.core import fragments
+from portal.core.fields import NHSDateField
 from portal.core.csv_stream import csv_lines
 from portal.core.permissions import is_member, member_required, permission_required
 from redesign import services
@@ -288,6 +289,15 @@ def _existing_work(service_area, organisation):
     )
 
 
+def _draft_initial(data) -> dict:
+    """A draft posted with "Check for similar work", as initial values: shown again as typed, not validated."""
+    initial = {key: values if key == "leads" else values[-1] for key, values in data.lists()}
+    for name, field in EntryForm.base_fields.items():
+        if isinstance(field, NHSDateField):
+            initial[name] = [data.get(f"{name}_{part}", "") for part in range(3)]
+    return initial
+
+
 @member_required
 def entry_start(request):
     """Step one: choose the service area and organisation (a GET form, so it works without JavaScript)."""
@@ -315,8 +325,7 @@ def entry_create(request):
     checked = request.method == "POST" and bool(request.POST.get("check_similar"))
     if checked:
         # "Check for similar work" (no JavaScript): nothing is saved; the draft comes back with what was found.
-        form = EntryForm(initial={key: values if key == "leads" else values[-1] for key, values in request.POST.lists()},
-                         policy=policy_for(request.user))
+        form = EntryForm(initial=_draft_initial(request.POST), policy=policy_for(request.user))
     else:
         form = EntryForm(request.POST or None, initial={"leads": [request.user.member] if hasattr(request.user, "member") else []},
                          policy=policy_for(request.user))

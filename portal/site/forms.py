@@ -5,6 +5,9 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from directory.models import Member, Organisation
+from portal.core.fields import NHSDateInput
+
+REQUIRED = forms.Field.default_error_messages["required"]
 
 
 class NHSBoundField(forms.BoundField):
@@ -36,6 +39,37 @@ class NHSBoundField(forms.BoundField):
         if described:
             attrs["aria-describedby"] = " ".join(described)
         return attrs
+
+
+    @property
+    def named_errors(self) -> list[str]:
+        """The field's errors, with Django's bare "This field is required." naming the field instead.
+
+        The NHS.UK error pattern: the summary and the message say what to do
+        ("Enter the title", "Choose your role"), so each makes sense on its own.
+        """
+        return [self.required_message() if str(error) == str(REQUIRED) else str(error) for error in self.errors]
+
+    def required_message(self) -> str:
+        label = str(self.label or self.name.replace("_", " "))
+        label = label.removesuffix(" (optional)")
+        what = label if label.lower().startswith(("your ", "a ", "an ", "the ")) else f"the {label[:1].lower()}{label[1:]}"
+        widget = self.field.widget
+        verb = "Choose" if isinstance(widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)) else "Enter"
+        if isinstance(widget, forms.CheckboxInput):
+            verb = "Tick"
+        return f"{verb} {what}"
+
+    @property
+    def first_input_id(self) -> str:
+        """Where the error summary's link for this field goes: the first of several inputs when there are several."""
+        widget = self.field.widget
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            subwidgets = self.subwidgets
+            return subwidgets[0].id_for_label if subwidgets else self.auto_id
+        if isinstance(widget, NHSDateInput):
+            return f"{self.auto_id}_0"
+        return self.auto_id
 
 
 class NHSFormRenderer(TemplatesSetting):

@@ -245,6 +245,8 @@ def compose_newsletter(archive, request):
 
 def newsletter_progress(archive, request, issue_id: int):
     """How far the sending of one issue has got, as JSON for the issue page's progress bar (administrators only)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not has_role(request.user, Role.NETWORK_ADMIN):
         raise PermissionDenied("Only network administrators can see how the newsletter is sending.")
     issue = NewsletterIssuePage.objects.child_of(archive).filter(pk=issue_id).first()

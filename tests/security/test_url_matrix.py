@@ -38,8 +38,6 @@ EXPECTED: dict[str, str] = {
     "account_login":                                              "200    302    302    302    302    302    302",
     "account_logout":                                             "302    200    200    200    200    200    200",
     "account_inactive":                                           "200    200    200    200    200    200    200",
-    "account_request_reauthentication_code":                      "login  200    200    200    200    200    200",
-    "account_confirm_reauthentication_code":                      "login  302    302    302    302    302    302",
     "account_signup":                                             "200    302    302    302    302    302    302",
     "account_reauthenticate":                                     "login  200    200    200    200    200    200",
     "account_request_reauthentication_code":                      "login  200    200    200    200    200    200",

@@ -80,7 +80,7 @@ def test_directory_filters_by_two_service_areas_and_suggests_the_filter_for_an_a
     sign_in(page, "member@pbc-network.nhs.uk")
     page.goto("/directory/")
 
-    page.get_by_role("textbox", name="Search by name").fill("dermatology")
+    page.get_by_label("Search by name").fill("dermatology")
     suggestion = page.get_by_role("link", name="Show members with Dermatology as a specialty or interest")
     suggestion.click()
     page.wait_for_url(re.compile(r"interest=dermatology"))

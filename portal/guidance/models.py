@@ -25,7 +25,8 @@ from wagtail.snippets.models import register_snippet
 
 from portal.core.blocks import ContentBlocks
 from portal.core.page_cache import serve_cached
-from portal.core.permissions import is_member
+from portal.core.permissions import has_role, is_member
+from portal.core.roles import Role
 
 
 class Audience(models.TextChoices):
@@ -292,9 +293,7 @@ class NewsletterIssuePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         """For network administrators, how far the sending has got (the page updates it as it goes)."""
-        from portal.core.permissions import has_role
-        from portal.core.roles import Role
-        from portal.guidance.services import newsletter_progress
+        from portal.guidance.services import newsletter_progress  # cycle: the services import these models
 
         context = super().get_context(request, *args, **kwargs)
         if has_role(request.user, Role.NETWORK_ADMIN):

@@ -204,7 +204,7 @@ def test_repeated_failed_logins_are_rate_limited(client, member):
 
     response = log_in(client, member.user.email)  # even the right password is refused for now
 
-    assert b"Too many failed login attempts" in response.content
+    assert b"Too many failed sign-in attempts" in response.content
     assert "_auth_user_id" not in client.session
 
 

@@ -26,6 +26,11 @@ DEBUG = env.get_bool("DEBUG", False)
 # The benchmark's cache count: every response says how many page and fragment lookups hit and missed
 # (X-Cache-Status: hit=N miss=M).  Off in production.
 CACHE_STATUS_HEADER = env.get_bool("CACHE_STATUS_HEADER", False)
+# Shedding load (portal/core/overload.py): the requests one worker holds at once before it answers the busy page
+# (503), and the seconds its Retry-After asks a client to wait.  At 20-50 ms a request, 48 held is one to
+# two and a half seconds of queue.
+MAX_REQUESTS_IN_FLIGHT = env.get_int("MAX_REQUESTS_IN_FLIGHT", 48, minimum=0)
+BUSY_RETRY_AFTER = env.get_int("BUSY_RETRY_AFTER", 5, minimum=1)
 if PRODUCTION and DEBUG:
     raise env.BadEnvironmentVariable("DEBUG", "must be false when PORTAL_MODE=production", "false")
 
@@ -96,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: past MAX_REQUESTS_IN_FLIGHT a worker answers the busy page (503) at once (portal/core/overload.py).
+    "portal.core.overload.LoadSheddingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # ServeStatic (WhiteNoise's ASGI-capable successor): static files answered asynchronously, so uvicorn
     # streams them without Django's "StreamingHttpResponse must consume synchronous iterators" fallback.

@@ -81,6 +81,31 @@ def acting_as(user):
         _current_actor.reset(token)
 
 
+class _RequestActor:
+    """The person behind a request, looked up only when a receiver records an event.
+
+    The context variable holds this plain object, never ``request.user`` itself: that is a lazy object,
+    and when a client gives up mid-request asgiref compares the context's variables in the event loop
+    (``cvar.get() != value``) as it restores them, which evaluated the lazy user outside a thread and
+    logged a spurious "Internal Server Error" (SynchronousOnlyOperation).  This object compares by
+    identity and touches nothing.
+    """
+
+    __slots__ = ("request",)
+
+    def __init__(self, request):
+        self.request = request
+
+    def resolve(self):
+        return getattr(self.request, "user", None)
+
+
+def current_actor():
+    """The actor named by the innermost ``acting_as`` (or the request being served), or None."""
+    actor = _current_actor.get()
+    return actor.resolve() if isinstance(actor, _RequestActor) else actor
+
+
 class AuditActorMiddleware:
     """Makes the signed-in user the actor of audit events that receivers record during the request."""
 
@@ -88,7 +113,7 @@ class AuditActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with acting_as(getattr(request, "user", None)):
+        with acting_as(_RequestActor(request)):
             return self.get_response(request)
 
 
@@ -192,7 +217,7 @@ def record_role_change(sender, instance, action: str, reverse: bool, model, pk_s
         if reverse
         else [(instance, group) for group in Group.objects.filter(pk__in=pk_set)]
     )
-    actor = _current_actor.get()
+    actor = current_actor()
     for user, group in pairs:
         _write(
             actor,

@@ -32,3 +32,5 @@ if not settings.PRODUCTION:
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "portal.core.overload.server_error"  # the busy page (503) when the database is out of reach

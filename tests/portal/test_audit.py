@@ -136,3 +136,47 @@ def test_the_trail_is_not_registered_in_any_admin():
 
 def test_describe_turns_the_code_into_plain_english():
     assert audit.describe("events.booking.cancelled_by_admin") == "Booking cancelled by admin"
+
+
+def test_audit_middleware_never_evaluates_the_lazy_user_when_the_context_is_compared():
+    """When a client gives up, asgiref compares the context's variables (``cvar.get() != value``) in the event
+    loop as it restores them; evaluating the lazy ``request.user`` there logged a spurious Internal Server Error."""
+    from django.http import HttpRequest, HttpResponse
+    from django.utils.functional import SimpleLazyObject
+
+    from portal.core.audit import AuditActorMiddleware, _current_actor
+
+    def evaluated():
+        raise AssertionError("the lazy user was evaluated")
+
+    request = HttpRequest()
+    request.user = SimpleLazyObject(evaluated)
+    compared = []
+
+    def view(request):
+        compared.append(None != _current_actor.get())  # noqa: E711 - what asgiref's _restore_context does
+        return HttpResponse()
+
+    AuditActorMiddleware(view)(request)
+
+    assert compared == [True]
+
+
+def test_role_granted_during_a_request_names_the_signed_in_user_as_actor(rf, network_admin, member):
+    from django.http import HttpResponse
+
+    from portal.core.audit import AuditActorMiddleware
+    from portal.core.models import AuditEvent
+    from portal.core.roles import Role, grant_role
+
+    request = rf.get("/")
+    request.user = network_admin.user
+
+    def view(request):
+        grant_role(member.user, Role.MODERATOR)
+        return HttpResponse()
+
+    AuditActorMiddleware(view)(request)
+
+    event = AuditEvent.objects.filter(action="portal.role.granted").latest("pk")
+    assert event.actor == network_admin.user

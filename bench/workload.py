@@ -388,15 +388,26 @@ def sign_in_all(host: str, members: list[dict], parallel: int = 4, saved: Path |
     if not all(still_good(kept[email]) for email in sample):
         kept = {}
     needed = [(index, member) for index, member in enumerate(members) if member["email"] not in kept]
+    def try_twice(pair):
+        for attempt in range(2):
+            try:
+                return sign_in(host, pair[1], pair[0])
+            except (RuntimeError, OSError) as error:
+                failure = error
+                time.sleep(2)
+        run.log(f"  left out: {failure}")
+        return None
+
     with ThreadPoolExecutor(parallel) as pool:
-        made = list(pool.map(lambda pair: sign_in(host, pair[1], pair[0]), needed))
+        made = list(pool.map(try_twice, needed))
     for (_, member), session in zip(needed, made):
-        kept[member["email"]] = {**session, "role": member["role"]}
+        if session is not None:
+            kept[member["email"]] = {**session, "role": member["role"]}
     if saved is not None:
         saved.parent.mkdir(exist_ok=True)
         saved.write_text(json.dumps({"secret": secret, "sessions": kept}))
     run.log(f"  {len(needed)} members signed in through the form, {len(members) - len(needed)} sessions kept from an earlier run")
-    return [{**member, **kept[member["email"]]} for member in members]
+    return [{**member, **kept[member["email"]]} for member in members if member["email"] in kept]
 
 
 # --- choosing what to ask for -------------------------------------------------------------------------------------------------

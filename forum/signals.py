@@ -4,9 +4,10 @@ A thread page's replies (their author, badges, date, quote, body and attachments
 not the buttons, which depend on who is looking) are rendered once and kept in
 the shared cache (``forum.queries.rendered_replies``).  Each thread has its own
 generation, moved on when one of its replies or attachments, or the thread
-itself (the accepted answer), is saved or deleted; one generation for all
-threads is moved on when a member's name or status changes (authors' names, and
-"Former member" after erasure).
+itself (the accepted answer), is saved or deleted.  When a member's profile,
+name or status changes (authors' names, and "Former member" after erasure),
+only the threads that member wrote in are moved on: a profile edit no longer
+makes every thread page render its replies again.
 """
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -50,17 +51,31 @@ def forget_replies_after_attachment_change(sender, instance, **kwargs) -> None:
         fragments.forget(thread_replies(thread_id))
 
 
+def forget_threads_written_by(member_id: int) -> None:
+    """Move on the replies of every thread ``member_id`` asked or replied in: those pages show the member."""
+    from forum.models import Reply, Thread
+
+    threads = set(Reply.objects.filter(author_id=member_id).values_list("thread_id", flat=True).distinct())
+    threads.update(Thread.objects.filter(author_id=member_id).values_list("pk", flat=True))
+    for thread_id in sorted(threads):
+        fragments.forget(thread_replies(thread_id))
+
+
 @receiver(post_save, sender="directory.Member", dispatch_uid="forum.replies.member_saved")
 @receiver(post_delete, sender="directory.Member", dispatch_uid="forum.replies.member_deleted")
-def forget_replies_after_member_change(sender, **kwargs) -> None:
-    fragments.forget(ALL_REPLIES)
+def forget_replies_after_member_change(sender, instance, **kwargs) -> None:
+    forget_threads_written_by(instance.pk)
 
 
 @receiver(post_save, sender="portal.User", dispatch_uid="forum.replies.user_saved")
-def forget_replies_after_name_change(sender, update_fields=None, **kwargs) -> None:
+def forget_replies_after_name_change(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # signing in, or a new password: no name shown on a thread changed
-    fragments.forget(ALL_REPLIES)
+    from directory.models import Member
+
+    member_id = Member.objects.filter(user_id=instance.pk).values_list("pk", flat=True).first()
+    if member_id is not None:
+        forget_threads_written_by(member_id)
 
 
 # --- the "tag this thread to re-design work" list ------------------------------------------------------------

@@ -12,9 +12,9 @@ Invalidation is by generation: every cached page is stored with the generation
 number current when its rendering began, is only answered while that is still the
 current one, and ``forget_cached_pages()`` moves it on, so everything cached before
 becomes unreachable at once.  It runs (at once and again after commit) whenever
-a page is saved, published, unpublished, moved or deleted, and whenever a forum
-thread (the home page lists recent questions) is saved or deleted, and whenever a page's
-view restrictions change.  A short timeout bounds what no signal reports, such as an event
+a page is saved, published, unpublished, moved or deleted, and whenever a page's
+view restrictions change (not when a forum thread changes: anonymous visitors read no board, so the
+home page's recent questions are never part of a cached page).  A short timeout bounds what no signal reports, such as an event
 passing from "upcoming" to past.
 
 Reading the cache: ``PageCacheMiddleware``, the last middleware, looks for the

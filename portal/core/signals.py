@@ -35,11 +35,9 @@ def connect_to_page_changes(callback, uid: str) -> None:
 connect_to_page_changes(forget_cached_pages_on_commit, "page_cache")
 
 
-@receiver(post_save, sender="forum.Thread", dispatch_uid="page_cache.thread_saved")
-@receiver(post_delete, sender="forum.Thread", dispatch_uid="page_cache.thread_deleted")
-def forget_cached_pages_after_thread_change(sender, **kwargs) -> None:
-    """The home page lists recent questions."""
-    forget_cached_pages_on_commit()
+# No forum receiver: the page cache keeps pages for anonymous visitors only, and they read no board
+# (forum.models.BoardQuerySet.readable_by), so a reply or a new thread changes no cached page.  Moving the
+# whole site's generation on every reply made each write re-render every cached page on its next visit.
 
 
 @receiver(post_save, sender="wagtailcore.PageViewRestriction", dispatch_uid="page_cache.restriction_saved")

@@ -112,3 +112,29 @@ def test_the_thread_author_may_tag_it_with_work_named_with_its_organisation(clie
     page = client_for(member).get(thread.get_absolute_url()).content.decode()
 
     assert f'<option value="{entry.pk}">Community dermatology service ({region["cluster"].name})</option>' in page
+
+
+def test_a_profile_edit_moves_on_only_the_threads_the_member_wrote_in(member, other_org_member, thread, board):
+    from forum.services import post_thread
+    from forum.signals import thread_replies
+    from portal.core import fragments
+
+    elsewhere = post_thread(other_org_member, board, title="Who runs the diabetes clinic?", body="Not the first member's.")
+    before = {t.pk: fragments.generation(thread_replies(t.pk)) for t in (thread, elsewhere)}
+
+    member.job_title = "Cluster lead GP"
+    member.save()
+
+    assert fragments.generation(thread_replies(thread.pk)) != before[thread.pk]
+    assert fragments.generation(thread_replies(elsewhere.pk)) == before[elsewhere.pk]
+
+
+def test_a_reply_leaves_the_anonymous_page_cache_alone(member, other_org_member, thread):
+    from forum.services import post_reply
+    from portal.core.page_cache import _generation
+
+    before = _generation()
+
+    post_reply(other_org_member, thread, body="We run it weekly.")
+
+    assert _generation() == before

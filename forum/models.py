@@ -170,7 +170,13 @@ class Reply(models.Model):
 
 
 class PostRevision(models.Model):
-    """The text of a thread or reply before an edit: the edit history moderators can read."""
+    """The text of a thread or reply before an edit: the post's edit history.
+
+    Members read the history of posts they can see; the history of a hidden
+    post is for moderators only.  A moderator can redact a revision (text that
+    should never have been posted, such as patient-identifiable details): its
+    title and text are blanked for good and who did it, and when, is kept.
+    """
 
     thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions")
     reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions")
@@ -178,6 +184,8 @@ class PostRevision(models.Model):
     body = models.TextField()
     edited_by = models.ForeignKey("directory.Member", on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField(default=timezone.now)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.ForeignKey("directory.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-edited_at", "-pk"]
@@ -275,8 +283,35 @@ class Report(models.Model):
         return f"Report {self.pk}: {self.reason[:40]}"
 
 
+#: Each moderation log code in plain English, as the moderators' queue and the audit trail show it.
+ACTION_DESCRIPTIONS = {
+    "forum.thread.hidden": "Question hidden",
+    "forum.thread.unhidden": "Question shown again",
+    "forum.reply.hidden": "Reply hidden",
+    "forum.reply.unhidden": "Reply shown again",
+    "forum.thread.locked": "Thread locked",
+    "forum.thread.unlocked": "Thread unlocked",
+    "forum.thread.pinned": "Thread pinned",
+    "forum.thread.unpinned": "Thread unpinned",
+    "forum.thread.moved": "Thread moved",
+    "forum.thread.escalated": "Question referred to the SHA",
+    "forum.report.dismissed": "Report closed with no action",
+    "forum.answer.accepted": "Answer accepted",
+    "forum.post.edited": "Post edited by someone other than its author",
+    "forum.revision.redacted": "Earlier version of a post redacted",
+}
+
+
+def describe_action(action: str) -> str:
+    """A moderation log code in plain English (an unknown code in words, never the code itself)."""
+    if action in ACTION_DESCRIPTIONS:
+        return ACTION_DESCRIPTIONS[action]
+    words = " ".join(part.replace("_", " ") for part in action.split(".")[1:]) or action
+    return words[:1].upper() + words[1:]
+
+
 class ModerationAction(models.Model):
-    """Who did what to which post, and when: the forum's audit log (dotted action codes)."""
+    """Who did what to which post, and when: the forum's audit log (dotted action codes, shown in plain English)."""
 
     action = models.CharField(max_length=60)  # e.g. "forum.reply.hidden", "forum.thread.moved"
     actor = models.ForeignKey("directory.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -289,7 +324,11 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.action} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.description} by {self.actor} at {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def description(self) -> str:
+        return describe_action(self.action)
 
 
 class ThreadEvent(models.Model):

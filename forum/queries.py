@@ -110,24 +110,26 @@ class CachedReplyRows:
         return [Reply(pk=pk, thread_id=self.thread.pk, author_id=author_id, is_hidden=is_hidden) for pk, author_id, is_hidden in rows]
 
 
-def rendered_replies(thread: Thread, rows: list[Reply]) -> list[tuple[Reply, SafeString | None]]:
-    """Each reply of a page with its content as every reader sees it, rendered once per change to the thread.
+def rendered_replies(thread: Thread, rows: list[Reply], *, show_hidden: bool = False) -> list[tuple[Reply, SafeString | None]]:
+    """Each reply of a page with its content as its readers see it, rendered once per change to the thread.
 
     The content (author, badges, date, quote, body, attachments) is the same for
-    every viewer, moderators included: a hidden reply reads "hidden by a
-    moderator" for everyone.  The buttons, which do differ, are rendered per
-    request from ``rows``.  ``forum.signals`` forgets a thread's copies whenever
-    one of its replies, attachments or the thread itself changes, and every
-    thread's when a member's name or status changes.
+    every member: a hidden reply reads "hidden by a moderator".  Moderators
+    (``show_hidden``) see a hidden reply's text, marked as hidden, so they have
+    their own copy.  The buttons, which do differ, are rendered per request
+    from ``rows``.  ``forum.signals`` forgets a thread's copies whenever one of
+    its replies, attachments or the thread itself changes, and every thread's
+    when a member's name or status changes.
     """
     pks = tuple(row.pk for row in rows)
 
     def render() -> tuple[dict[int, str], None]:
         replies = replies_for_page(thread).filter(pk__in=pks)
-        return {reply.pk: render_to_string("forum/includes/reply_content.html", {"reply": reply, "thread": thread})
+        return {reply.pk: render_to_string("forum/includes/reply_content.html", {"reply": reply, "thread": thread, "show_hidden": show_hidden})
                 for reply in replies}, None
 
-    rendered = cached_value((ALL_REPLIES, thread_replies(thread.pk)), ("thread-replies", thread.pk, pks), render) if pks else {}
+    parts = ("thread-replies", thread.pk, pks, show_hidden)
+    rendered = cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, render) if pks else {}
     return [(row, mark_safe(rendered[row.pk]) if row.pk in rendered else None) for row in rows]
 
 
@@ -150,7 +152,7 @@ def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate:
 
     def render() -> tuple[str, None]:
         return render_to_string("forum/includes/reply_list.html", {
-            "replies": rendered_replies(thread, rows), "thread": thread, "page_obj": page, "member": member,
+            "replies": rendered_replies(thread, rows, show_hidden=may_moderate), "thread": thread, "page_obj": page, "member": member,
             "may_moderate": may_moderate, "may_accept": may_accept, "reply_form": may_quote, "csrf_token": CSRF_PLACEHOLDER,
         }), None
 
@@ -233,10 +235,73 @@ BOARD_KINDS = (ThreadEvent.Kind.THREAD_POSTED, ThreadEvent.Kind.THREAD_CHANGED, 
 
 
 # --- live payloads ---------------------------------------------------------------
+#
+# A reply that arrives live is the same as one loaded with the page, for the viewer's role: its Quote,
+# Edit, Report, Accept and Hide buttons, and (for moderators) a hidden reply's text marked as hidden.
+# The sender renders each post once per kind of viewer (``VIEWER_KINDS``, and each reply's author,
+# who may edit it) and encodes each rendering once; every socket forwards the one for its viewer
+# (``live_viewer_key``).  A catch-up renders only the asking viewer's.  Every message also says who may
+# read the thread now (``readers``): a socket whose viewer may not is closed, not sent to.
+
+MEMBER, ASKER, MODERATOR = "member", "asker", "moderator"
+VIEWER_KINDS = (MEMBER, ASKER, MODERATOR)
+#: A message's ``readers``: who may read the thread or board it is about, now.
+READ_BY_MEMBERS, READ_BY_MODERATORS = "members", "moderators"
 
 
-def _render_reply(reply: Reply, thread: Thread) -> str:
-    return render_to_string("forum/includes/reply.html", {"reply": reply, "thread": thread, "live": True})
+@dataclass(frozen=True)
+class LiveViewer:
+    """What about a socket's viewer decides which rendering of a live post it is sent."""
+
+    member_id: int | None
+    may_moderate: bool
+    is_asker: bool
+
+    @property
+    def kind(self) -> str:
+        return MODERATOR if self.may_moderate else ASKER if self.is_asker else MEMBER
+
+
+def own_key(member_id: int) -> str:
+    return f"own:{member_id}"
+
+
+def live_viewer_key(viewer: LiveViewer, keys) -> str:
+    """The rendering a viewer is sent: a moderator's, else their own reply's (with Edit), else their kind's."""
+    if viewer.may_moderate:
+        return MODERATOR
+    if viewer.member_id is not None and own_key(viewer.member_id) in keys:
+        return own_key(viewer.member_id)
+    return viewer.kind
+
+
+def thread_readers(thread: Thread) -> str:
+    """Who may read the thread now: "members", or only "moderators" (hidden, or on the moderators' board)."""
+    return READ_BY_MODERATORS if thread.is_hidden or thread.board.audience == Board.Audience.MODERATORS else READ_BY_MEMBERS
+
+
+def live_viewer(user_id: int, thread_id: int) -> LiveViewer | None:
+    """The viewer facts of a thread socket, read afresh; None when this account may no longer read the thread."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.select_related("member").filter(pk=user_id).first()
+    thread = readable_thread(user, thread_id) if user is not None else None
+    if thread is None:
+        return None
+    member = getattr(user, "member", None)
+    return LiveViewer(member_id=getattr(member, "pk", None), may_moderate=may_moderate(user),
+                      is_asker=member is not None and member.pk == thread.author_id)
+
+
+def _render_reply(reply: Reply, thread: Thread, *, page_number: int, kind: str, own: bool = False) -> str:
+    """A reply with its buttons as ``kind`` of viewer sees it on the thread page (``own``: its author)."""
+    moderator = kind == MODERATOR
+    return render_to_string("forum/includes/reply.html", {
+        "reply": reply, "thread": thread, "show_hidden": moderator,
+        "member": reply.author if own else None, "may_moderate": moderator, "may_accept": kind in (ASKER, MODERATOR),
+        "reply_form": moderator or not thread.is_locked, "page_obj": {"number": page_number},
+        "csrf_token": CSRF_PLACEHOLDER,
+    })
 
 
 def _render_opening(thread: Thread) -> str:
@@ -251,27 +316,61 @@ def _render_thread_row(thread: Thread) -> str:
     return render_to_string("forum/includes/thread_row.html", {"thread": thread})
 
 
-def thread_payload(event: ThreadEvent, *, replies: list[Reply] | None = None) -> dict:
-    """What a thread page needs to show one event: the posts to insert or replace, and the thread's status."""
+def _page_numbers(thread: Thread, replies: list[Reply]) -> dict[int, int]:
+    """The page of the thread each reply is on (its Quote link opens that page)."""
+    return {reply.pk: Reply.objects.filter(thread=thread, pk__lt=reply.pk).count() // REPLIES_PER_PAGE + 1 for reply in replies}
+
+
+def _payloads(event: ThreadEvent, *, replies: list[Reply] | None, keys: tuple[str, ...] | None) -> dict[str, dict]:
+    """The event's payload for each viewer key asked for (``None``: every kind of viewer and each reply's author)."""
     thread = Thread.objects.select_related("board", "author__user").get(pk=event.thread_id)
-    posts = []
+    opening = []
     if event.kind == ThreadEvent.Kind.THREAD_POSTED or (event.kind == ThreadEvent.Kind.POST_EDITED and event.reply_id is None):
-        posts.append({"id": "thread-body", "html": _render_opening(thread)})
+        opening.append({"id": "thread-body", "html": _render_opening(thread)})
     if replies is None:
         replies = list(replies_for_page(thread).filter(pk=event.reply_id)) if event.reply_id else []
-    for reply in replies:
-        posts.append({"id": f"post-{reply.pk}", "html": _render_reply(reply, thread)})
-    return {
-        "type": "forum.event",
-        "scope": "thread",
-        "event": event.pk,
-        "kind": event.kind,
-        "thread": thread.pk,
-        "posts": posts,
-        "status_html": _render_status(thread),
-        "is_locked": thread.is_locked,
-        "is_hidden": thread.is_hidden,
+    if keys is None:
+        keys = VIEWER_KINDS + tuple(dict.fromkeys(own_key(reply.author_id) for reply in replies))
+    pages = _page_numbers(thread, replies) if replies else {}
+    base = {
+        "type": "forum.event", "scope": "thread", "event": event.pk, "kind": event.kind, "thread": thread.pk,
+        "status_html": _render_status(thread), "is_locked": thread.is_locked, "is_hidden": thread.is_hidden,
     }
+    payloads = {}
+    for key in keys:
+        # An own-reply rendering is for that reply's author, who is the asker or a member.
+        kind = key if key in VIEWER_KINDS else ASKER if key == own_key(thread.author_id) else MEMBER
+        posts = list(opening)
+        for reply in replies:
+            own = key == own_key(reply.author_id)
+            posts.append({"id": f"post-{reply.pk}", "html": _render_reply(reply, thread, page_number=pages[reply.pk], kind=kind, own=own)})
+        payloads[key] = {**base, "posts": posts}
+    return payloads
+
+
+def thread_payload(event: ThreadEvent, viewer: LiveViewer, *, replies: list[Reply] | None = None) -> dict:
+    """What one viewer's thread page needs to show one event: the posts to insert or replace, and the thread's status."""
+    keys = (own_key(viewer.member_id),) if viewer.member_id is not None else ()
+    reply_authors = set()
+    if replies is not None:
+        reply_authors = {reply.author_id for reply in replies}
+    elif event.reply_id:
+        reply_authors = set(Reply.objects.filter(pk=event.reply_id).values_list("author_id", flat=True))
+    key = live_viewer_key(viewer, {own_key(author) for author in reply_authors} & set(keys))
+    return _payloads(event, replies=replies, keys=(key,))[key]
+
+
+def thread_message(event: ThreadEvent, *, replies: list[Reply] | None = None) -> dict:
+    """The channel-layer message announcing one event to a thread's sockets: each viewer's rendering, encoded once.
+
+    A thousand open pages would otherwise cost a thousand encodings; each
+    consumer forwards the text for its viewer (``live_viewer_key``).
+    """
+    import json
+
+    thread = Thread.objects.select_related("board").get(pk=event.thread_id)
+    texts = {key: json.dumps(payload) for key, payload in _payloads(event, replies=replies, keys=None).items()}
+    return {"type": "forum.event", "event": event.pk, "readers": thread_readers(thread), "texts": texts}
 
 
 def board_payload(event: ThreadEvent) -> dict:
@@ -288,22 +387,40 @@ def board_payload(event: ThreadEvent) -> dict:
     }
 
 
-def thread_events_after(user, thread_id: int, after: int) -> list[dict]:
-    """Everything a reconnecting thread page missed since event ``after``, oldest first.
+def board_readers(board_id: int) -> str:
+    audience = Board.objects.filter(pk=board_id).values_list("audience", flat=True).first()
+    return READ_BY_MEMBERS if audience == Board.Audience.MEMBERS else READ_BY_MODERATORS
+
+
+def thread_events_after(user_id: int, thread_id: int, after: int, *, limit: int = CATCH_UP_LIMIT) -> list[dict] | None:
+    """At most ``limit`` events a reconnecting thread page missed since event ``after``, oldest first, for its viewer.
 
     Re-rendered from the rows as they are now, so a post edited twice is
     sent in its latest form; the client skips event ids it has already seen.
+    None when the account may no longer read the thread.
     """
-    thread = readable_thread(user, thread_id)
-    if thread is None:
-        return []
-    events = list(ThreadEvent.objects.filter(thread=thread, pk__gt=after).order_by("pk")[:CATCH_UP_LIMIT])
-    return [thread_payload(event) for event in events]
+    viewer = live_viewer(user_id, thread_id)
+    if viewer is None:
+        return None
+    events = list(ThreadEvent.objects.filter(thread_id=thread_id, pk__gt=after).order_by("pk")[:limit])
+    return [thread_payload(event, viewer) for event in events]
 
 
-def board_events_after(user, board_id: int, after: int) -> list[dict]:
+def board_events_after(user_id: int, board_id: int, after: int, *, limit: int = CATCH_UP_LIMIT) -> list[dict] | None:
+    """At most ``limit`` events a board page missed since ``after``; None when the account may no longer read the board."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.select_related("member").filter(pk=user_id).first()
     board = Board.objects.filter(pk=board_id).first()
-    if board is None or not may_read_board(user, board):
-        return []
-    events = ThreadEvent.objects.filter(board=board, kind__in=BOARD_KINDS, pk__gt=after).order_by("pk")[:CATCH_UP_LIMIT]
+    if user is None or board is None or not may_read_board(user, board):
+        return None
+    events = ThreadEvent.objects.filter(board=board, kind__in=BOARD_KINDS, pk__gt=after).order_by("pk")[:limit]
     return [board_payload(event) for event in events]
+
+
+def may_moderate_now(user_id: int) -> bool:
+    """Whether the account moderates, read afresh (a board socket re-checks this when told roles changed)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.select_related("member").filter(pk=user_id).first()
+    return user is not None and may_moderate(user)

@@ -31,6 +31,7 @@ from directory.models import Member, ServiceArea
 from forum import queries
 from forum.models import (
     Attachment,
+    describe_action,
     Board,
     ModerationAction,
     PostRevision,
@@ -131,6 +132,15 @@ def _check_posting_rate(member: Member, counting: str = "posts") -> None:
         raise PostingTooFast()
 
 
+def clean_title(title: str) -> str:
+    """A title on one line: every run of whitespace (newlines, tabs) becomes one space.
+
+    Titles go into e-mail subjects, where a newline is refused, and into page
+    headings and lists, where it means nothing.
+    """
+    return " ".join((title or "").split())
+
+
 def _clean_text(body: str, *, what: str = "Your post", max_length: int = 20_000) -> str:
     body = (body or "").strip()
     if not body:
@@ -147,14 +157,17 @@ def _is_sha_staff(member: Member) -> bool:
 # Moderators' decisions go on the portal's audit trail as well as the forum's own log;
 # members editing their posts or accepting answers, and the system's escalations, do not.
 MODERATION_ACTIONS = {
-    "forum.thread.hidden", "forum.reply.hidden", "forum.thread.locked", "forum.thread.unlocked",
-    "forum.thread.pinned", "forum.thread.unpinned", "forum.thread.moved", "forum.report.dismissed",
+    "forum.thread.hidden", "forum.reply.hidden", "forum.thread.unhidden", "forum.reply.unhidden",
+    "forum.thread.locked", "forum.thread.unlocked", "forum.thread.pinned", "forum.thread.unpinned",
+    "forum.thread.moved", "forum.report.dismissed", "forum.revision.redacted",
 }
 
 
-def _log(action: str, actor: Member | None, *, thread: Thread | None = None, reply: Reply | None = None, note: str = "") -> ModerationAction:
+def _log(action: str, actor: Member | None, *, thread: Thread | None = None, reply: Reply | None = None, note: str = "",
+         **detail) -> ModerationAction:
     if actor is not None and action in MODERATION_ACTIONS:
-        audit.record(actor.user, action, thread, reply=getattr(reply, "pk", None), note=note[:500])
+        audit.record(actor.user, action, thread, description=describe_action(action), reply=getattr(reply, "pk", None),
+                     note=note[:500], **detail)
     return ModerationAction.objects.create(action=action, actor=actor, thread=thread, reply=reply, note=note[:500])
 
 
@@ -182,9 +195,10 @@ def _record_event(thread: Thread, kind: str, *, reply: Reply | None = None, to_b
     the state this transaction commits.
     """
     event = ThreadEvent.objects.create(board_id=thread.board_id, thread=thread, reply=reply, kind=kind)
-    broadcast_on_commit(queries.thread_group(thread.pk), encoded_once(queries.thread_payload(event, replies=replies)))
+    broadcast_on_commit(queries.thread_group(thread.pk), queries.thread_message(event, replies=replies))
     if to_board:
-        broadcast_on_commit(queries.board_group(thread.board_id), encoded_once(queries.board_payload(event)))
+        broadcast_on_commit(queries.board_group(thread.board_id),
+                            {**encoded_once(queries.board_payload(event)), "readers": queries.board_readers(thread.board_id)})
     return event
 
 
@@ -244,7 +258,7 @@ def post_thread(member: Member, board: Board, *, title: str, body: str, service_
                 attachments: Iterable = ()) -> Thread:
     """Start a thread on a board; watchers of the board hear of it, and questions to the SHA go straight to SHA staff."""
     _require_read(member, board)
-    title = _clean_text(title, what="The title", max_length=200)
+    title = _clean_text(clean_title(title), what="The title", max_length=200)
     body = _clean_text(body)
     _check_posting_rate(member)
     board = Board.objects.select_for_update().get(pk=board.pk)  # orders this board's events
@@ -322,7 +336,7 @@ def edit_post(member: Member, post: Thread | Reply, *, body: str, title: str | N
     if isinstance(post, Thread):
         PostRevision.objects.create(thread=post, title=post.title, body=post.body, edited_by=member, edited_at=now)
         if title is not None:
-            post.title = _clean_text(title, what="The title", max_length=200)
+            post.title = _clean_text(clean_title(title), what="The title", max_length=200)
         post.body, post.body_html, post.edited_at = body, render_markdown(body), now
         post.save(update_fields=["title", "body", "body_html", "edited_at"])
         _record_event(thread, ThreadEvent.Kind.POST_EDITED, to_board=title is not None)
@@ -395,6 +409,57 @@ def hide_post(moderator: Member, post: Thread | Reply, *, reason: str = "") -> T
     Report.objects.filter(reply=reply, status=Report.Status.OPEN).update(
         status=Report.Status.ACTIONED, resolved_at=now, resolved_by=moderator)
     return reply
+
+
+@transaction.atomic
+def unhide_post(moderator: Member, post: Thread | Reply, *, reason: str = "") -> Thread | Reply:
+    """Show a hidden thread or reply to members again (a moderator's mistake, or a post corrected since).
+
+    Recorded on the moderation log and the audit trail like hiding.  A reply
+    that was the accepted answer when it was hidden stays unaccepted: the
+    person who asked can accept it again.
+    """
+    _require_moderator(moderator)
+    thread = _lock_thread(post if isinstance(post, Thread) else post.thread)
+    if isinstance(post, Thread):
+        if thread.is_hidden:
+            thread.is_hidden = False
+            thread.save(update_fields=["is_hidden"])
+            _log("forum.thread.unhidden", moderator, thread=thread, note=reason)
+            # The opening post and the board's row come back; members' pages can open sockets again.
+            _record_event(thread, ThreadEvent.Kind.POST_EDITED, to_board=True)
+            index_object(thread)
+        return thread
+    reply = Reply.objects.select_for_update().get(pk=post.pk)
+    if reply.thread_id != thread.pk:
+        raise InvalidPost("That reply is not in this thread.")
+    if reply.is_hidden:
+        reply.is_hidden = False
+        reply.save(update_fields=["is_hidden"])
+        thread.reply_count += 1
+        thread.save(update_fields=["reply_count"])
+        _log("forum.reply.unhidden", moderator, thread=thread, reply=reply, note=reason)
+        _record_event(thread, ThreadEvent.Kind.POST_EDITED, reply=reply)
+        index_object(thread)
+    return reply
+
+
+@transaction.atomic
+def redact_revision(moderator: Member, revision: PostRevision, *, reason: str = "") -> PostRevision:
+    """Blank an earlier version of a post for good (patient-identifiable or other text that must go).
+
+    The revision stays in the history as "redacted by a moderator", with who
+    and when; the text itself is not kept anywhere, including the audit trail.
+    """
+    _require_moderator(moderator)
+    revision = PostRevision.objects.select_for_update().get(pk=revision.pk)
+    thread = revision.thread if revision.thread_id else revision.reply.thread
+    if revision.redacted_at is None:
+        revision.title, revision.body = "", ""
+        revision.redacted_at, revision.redacted_by = timezone.now(), moderator
+        revision.save(update_fields=["title", "body", "redacted_at", "redacted_by"])
+        _log("forum.revision.redacted", moderator, thread=thread, reply=revision.reply, note=reason, revision=revision.pk)
+    return revision
 
 
 @transaction.atomic

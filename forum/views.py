@@ -313,6 +313,8 @@ def edit_reply(request, pk):
 
 @member_required
 def history(request, kind, pk):
+    """A post's earlier versions. A hidden post's history is for moderators only, like its text."""
+    may_moderate = queries.may_moderate(request.user)
     if kind == "thread":
         thread = _thread_or_404(request, pk)
         post, revisions = thread, PostRevision.objects.filter(thread=thread)
@@ -321,10 +323,34 @@ def history(request, kind, pk):
         thread, revisions = post.thread, PostRevision.objects.filter(reply=post)
     else:
         raise Http404("No such post.")
+    if post.is_hidden and not may_moderate:
+        raise Http404("No such post.")
     return render(request, "forum/history.html", {
-        "thread": thread, "post": post, "revisions": revisions.select_related("edited_by__user"),
+        "thread": thread, "post": post, "revisions": revisions.select_related("edited_by__user", "redacted_by__user"),
+        "may_moderate": may_moderate,
         "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url()), (thread.title, thread.get_absolute_url())),
     })
+
+
+@member_required
+@require_POST
+def redact_revision(request, pk):
+    revision = get_object_or_404(PostRevision.objects.select_related("thread", "reply__thread"), pk=pk)
+    thread = revision.thread or revision.reply.thread
+    if not queries.may_read_thread(request.user, thread):
+        raise Http404("No such revision.")
+    if not queries.may_moderate(request.user):
+        raise PermissionDenied("Only moderators can redact an earlier version.")
+    form = HideForm(request.POST)
+    form.is_valid()
+    try:
+        services.redact_revision(request.user.member, revision, reason=form.cleaned_data.get("reason", ""))
+    except services.ForumError as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "The earlier version has been redacted. Its text is no longer kept.")
+    kind, post_pk = ("thread", revision.thread_id) if revision.thread_id else ("reply", revision.reply_id)
+    return redirect("forum:history", kind, post_pk)
 
 
 @member_required
@@ -386,6 +412,23 @@ def hide_reply(request, pk):
 
 @member_required
 @require_POST
+def unhide_reply(request, pk):
+    reply = _reply_or_404(request, pk)
+    if not queries.may_moderate(request.user):
+        raise PermissionDenied("Only moderators can show hidden posts again.")
+    form = HideForm(request.POST)
+    form.is_valid()
+    try:
+        services.unhide_post(request.user.member, reply, reason=form.cleaned_data.get("reason", ""))
+    except services.ForumError as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, "The reply is shown to members again.")
+    return redirect(reply.get_absolute_url())
+
+
+@member_required
+@require_POST
 def moderate_thread(request, pk, action):
     thread = _thread_or_404(request, pk)
     if not queries.may_moderate(request.user):
@@ -402,6 +445,12 @@ def moderate_thread(request, pk, action):
             services.hide_post(member, thread, reason=form.cleaned_data.get("reason", ""))
             messages.success(request, "The thread is hidden from members.")
             return redirect(thread.board.get_absolute_url())
+        elif action == "unhide":
+            form = HideForm(request.POST)
+            form.is_valid()
+            services.unhide_post(member, thread, reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, "The thread is shown to members again.")
+            return redirect(thread.get_absolute_url())
         elif action == "move":
             form = MoveForm(request.POST)
             if not form.is_valid():

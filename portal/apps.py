@@ -10,11 +10,12 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal.core import audit, permissions, roles, sessions, signals  # noqa: F401 - connects receivers
+        from portal.core import audit, permissions, realtime, roles, sessions, signals  # noqa: F401 - connects receivers
         from portal.guidance import searchable  # noqa: F401 - registers guidance with search (search.apps finds only <app>.searchable)
 
         audit.connect_receivers()
         permissions.connect_receivers()
+        realtime.connect_receivers()
         sessions.connect_receivers()
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

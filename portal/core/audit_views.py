@@ -13,6 +13,7 @@ import json
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,8 +44,9 @@ class AuditFilterForm(forms.Form):
             .order_by("first_name", "last_name", "pk")
         )
         self.fields["actor"].label_from_instance = lambda user: AuditEvent._person(user, user.pk)
-        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", "Any action")] + [(code, code) for code in actions]
+        # Offered in plain English: each code by the words its events were recorded with (the CSV keeps the codes).
+        described = dict(AuditEvent.objects.order_by().values("action").annotate(words=Max("description")).values_list("action", "words"))
+        self.fields["action"].choices = [("", "Any action")] + sorted(described.items(), key=lambda choice: choice[1].lower())
 
     def clean(self):
         cleaned = super().clean()

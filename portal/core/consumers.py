@@ -6,21 +6,16 @@ forwards it to every open tab of that member.
 """
 from __future__ import annotations
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
-from portal.core.realtime import user_group
+from portal.core.realtime import MemberSocket, user_group
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(MemberSocket):
     async def connect(self):
         # MembersOnlyMiddleware has already refused anonymous and unapproved users.
-        self.group_name = user_group(self.scope["user"].pk)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.join_groups(user_group(self.scope["user"].pk))
         await self.accept()
 
-    async def disconnect(self, code):
-        if hasattr(self, "group_name"):
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
     async def notification(self, event):
+        if self.refused:
+            return
         await self.send_json({"type": "notification", "payload": event["payload"]})

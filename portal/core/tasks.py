@@ -19,7 +19,9 @@ def send_emails(messages: list[list]) -> int:
     connection = get_connection()
     sent = 0
     for subject, body, to, key, *rest in messages:
-        message = EmailMessage(subject, body, to=[to], connection=connection)
+        # A subject is one line: a newline from a title (stored before titles were normalised, or
+        # from any other text) would make Django refuse the header, and the e-mail would never go.
+        message = EmailMessage(" ".join(subject.split()), body, to=[to], connection=connection)
         for filename, content, mimetype in (rest[0] if rest else []):
             message.attach(filename, content, mimetype)
         sent += send_once(key, message)

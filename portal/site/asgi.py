@@ -1,8 +1,10 @@
 """One ASGI application for HTTP and websockets.
 
 Websockets pass three checks before any consumer runs: the Origin header
-must name one of ALLOWED_HOSTS, the session must belong to a signed-in user,
-and that user must be an approved member.
+must be the portal's own (scheme, host and port; the host one of
+ALLOWED_HOSTS), the session must belong to a signed-in user, and that user
+must be an approved member.  Consumers are told again when the member's
+access ends or changes (``portal.realtime.MemberSocket``).
 """
 import os
 
@@ -15,12 +17,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from portal.core.realtime import MembersOnlyMiddleware  # noqa: E402
+from portal.core.realtime import MembersOnlyMiddleware, SameOriginValidator  # noqa: E402
 from portal.site.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(MembersOnlyMiddleware(URLRouter(websocket_urlpatterns)))),
+        "websocket": AllowedHostsOriginValidator(
+            SameOriginValidator(AuthMiddlewareStack(MembersOnlyMiddleware(URLRouter(websocket_urlpatterns))))
+        ),
     }
 )

@@ -5,12 +5,12 @@ import json
 
 from bench import forum_fanout
 from forum.models import Board, Subsection, ThreadEvent
-from forum.queries import thread_payload
+from forum.queries import thread_message
 from forum.services import post_reply, post_thread
 
 
 def _frame(event) -> str:
-    return json.dumps(thread_payload(event))  # what the thread page's socket receives (portal.core.realtime.encoded_once)
+    return thread_message(event)["texts"]["member"]  # what a member's thread page receives, encoded once by the sender
 
 
 def test_fanout_recognises_its_reply_in_the_frame_a_thread_page_receives(member):

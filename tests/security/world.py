@@ -71,7 +71,7 @@ def build_world() -> SimpleNamespace:
     from events.models import EventIndexPage, EventPage, EventSession
     from events.services import book_place, get_or_create_feed
     from forum.models import Board, Subsection
-    from forum.services import post_reply, post_thread, report_post, subscribe, unsubscribe_token
+    from forum.services import edit_post, post_reply, post_thread, report_post, subscribe, unsubscribe_token
     from portal.core.documents import public_collection
     from portal.core.roles import sync_roles
     from portal.guidance.models import GuidanceIndexPage, GuidancePage, NewsletterArchivePage
@@ -166,6 +166,7 @@ def build_world() -> SimpleNamespace:
                            attachments=[docx_upload("procurement-notes.docx")])
     w.attachment = w.thread.attachments.get()
     w.reply = post_reply(w.other_org_member, w.thread, body="Not yet.")
+    w.revision = edit_post(w.other_org_member, w.reply, body="Not yet: May.").revisions.get()
     w.report = report_post(w.other_org_member, w.thread, reason="Off topic")
     w.moderators_thread = post_thread(w.moderator, w.moderators_board, title=MODERATORS_THREAD_TITLE, body="Private.")
     w.subscription = subscribe(w.member, thread=w.thread)

@@ -10,6 +10,11 @@ if (root && "WebSocket" in window) {
   let delay = 1000;
   let failures = 0;
 
+  // Live posts come with the viewer's buttons; their forms carry this placeholder (forum.queries.CSRF_PLACEHOLDER)
+  // where the page's own CSRF token goes.
+  const CSRF_PLACEHOLDER = "forum-csrf-token-placeholder";
+  const csrfToken = root.dataset.csrfToken || "";
+
   const fragment = (html) => {
     const template = document.createElement("template");
     template.innerHTML = html.trim();
@@ -23,7 +28,7 @@ if (root && "WebSocket" in window) {
 
   const applyThread = (message) => {
     for (const post of message.posts || []) {
-      const node = fragment(post.html);
+      const node = fragment(post.html.split(CSRF_PLACEHOLDER).join(csrfToken));
       if (!node) continue;
       const existing = document.getElementById(post.id);
       if (existing) {
@@ -60,6 +65,9 @@ if (root && "WebSocket" in window) {
     socket.addEventListener("open", () => { delay = 1000; failures = 0; showUnavailable(false); });
     socket.addEventListener("message", (received) => {
       const message = JSON.parse(received.data);
+      if (message.type === "forum.caught_up" && message.complete === false) {
+        say("More has changed than can be shown here. Reload the page to see everything.");
+      }
       if (message.type !== "forum.event") return;
       if (message.event && message.event <= lastEvent) return; // seen already
       if (scope === "thread") applyThread(message); else applyBoard(message);

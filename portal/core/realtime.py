@@ -24,7 +24,6 @@ from django.db import transaction
 
 from portal.core.permissions import is_member
 
-
 REFUSED = 4403
 
 logger = logging.getLogger(__name__)
@@ -205,8 +204,6 @@ class MemberSocket(AsyncJsonWebsocketConsumer):
 def is_member_now(user_id: int) -> bool:
     """Whether the account is an approved, active member, read afresh (not from a socket's copy of the user)."""
     from django.contrib.auth import get_user_model
-
-    from portal.core.permissions import is_member
 
     user = get_user_model().objects.select_related("member").filter(pk=user_id).first()
     return user is not None and is_member(user)

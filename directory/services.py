@@ -20,6 +20,7 @@ from directory.errors import AlreadyDecided, DirectoryError, ImportRejected, Inv
 from directory.models import AllowedDomain, Invitation, Member, Organisation, ServiceArea, Visibility
 from directory.photos import clean_photo
 from portal.core import audit
+from portal.core.addresses import base_url
 from portal.core.delivery import email_after_commit
 from portal.core.roles import Role, grant_role, revoke_role
 from search.services import index_object, remove_object
@@ -41,7 +42,7 @@ def domain_is_allowed(email: str) -> bool:
 
 def _send(subject: str, template: str, context: dict, to: str, key: str) -> None:
     """Queue one e-mail for after commit, sent once under ``key`` however often the task runs (portal/core/delivery.py)."""
-    body = render_to_string(template, {**context, "base_url": settings.PORTAL_BASE_URL})
+    body = render_to_string(template, {**context, "base_url": base_url()})
     email_after_commit([(subject, body, to, key)])
 
 
@@ -89,7 +90,7 @@ def _notify_administrators_of_pending(member: Member) -> None:
     if not admins:
         return
     body = render_to_string(
-        "directory/email/pending_member.txt", {"member": member, "base_url": settings.PORTAL_BASE_URL}
+        "directory/email/pending_member.txt", {"member": member, "base_url": base_url()}
     )
     email_after_commit(
         ("New member waiting for approval", body, email, f"directory.member.pending:{member.pk}:{admin_pk}")

@@ -7,13 +7,15 @@ Braxted Park.  Seed 002: the Chilford Hall workshop of 10 April 2008 that
 asked for this portal, with its notes and agreed actions as materials.  The
 upcoming meetings follow what that workshop asked for: half-day meetings three
 or four times a year.  Their dates are set relative to the day the demo is
-first built, so they stay upcoming.  Keyed on slugs: running it again changes nothing.
+first built, so they stay upcoming, each moved on to a working day (never a
+weekend, a bank holiday or Christmas Eve).  Keyed on slugs: running it again changes nothing.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.easter import easter
 from django.db import transaction
 from django.utils import timezone
 
@@ -72,6 +74,36 @@ UPCOMING = [
      "What the portal has changed, what to improve, and the programme for the year ahead.",
      "network_meeting", "members", 80, None, []),
 ]
+
+
+def bank_holidays(year: int) -> set[date]:
+    """England's bank holidays in ``year`` (the regular ones; one-off holidays such as a coronation are not foreseeable)."""
+    def substitute(day: date, taken: set[date]) -> date:
+        while day.weekday() >= 5 or day in taken:
+            day += timedelta(days=1)
+        return day
+
+    def first_monday(month: int) -> date:
+        day = date(year, month, 1)
+        return day + timedelta(days=(7 - day.weekday()) % 7)
+
+    def last_monday(month: int) -> date:
+        day = (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return day - timedelta(days=day.weekday())
+
+    good_friday = easter(year) - timedelta(days=2)
+    days = {substitute(date(year, 1, 1), set()), good_friday, good_friday + timedelta(days=3),
+            first_monday(5), last_monday(5), last_monday(8)}
+    christmas = substitute(date(year, 12, 25), set())
+    days |= {christmas, substitute(date(year, 12, 26), {christmas})}
+    return days
+
+
+def working_day_from(day: date) -> date:
+    """``day``, or the next day after it that is a working day: not a weekend, a bank holiday or Christmas Eve."""
+    while day.weekday() >= 5 or day in bank_holidays(day.year) or (day.month, day.day) == (12, 24):
+        day += timedelta(days=1)
+    return day
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -169,7 +201,7 @@ def build(region: dict) -> None:
 
     today = timezone.localdate()
     for slug, title, days, hour, hours, summary, event_type, audience, capacity, limit, area_names in UPCOMING:
-        day = today + timedelta(days=days)
+        day = working_day_from(today + timedelta(days=days))
         online = event_type == "webinar"
         _event(
             index, slug, [(_at(day, hour), _at(day, hour + hours))], [areas[name] for name in area_names],

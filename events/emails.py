@@ -15,6 +15,7 @@ from django_tasks import task
 
 from events.ics import calendar_for_event
 from events.models import Booking
+from portal.core.addresses import page_url
 from portal.core.tasks import send_emails
 
 Email = tuple[str, str, str, str, list[tuple[str, str, str]]]
@@ -38,10 +39,6 @@ def _where(event) -> str:
     if event.venue:
         return event.venue.replace("\n", ", ")
     return "Online (the joining link is on the event page)" if event.online_url else "To be confirmed"
-
-
-def _event_url(event) -> str:
-    return event.full_url or (getattr(settings, "PORTAL_BASE_URL", "") + (event.url or ""))
 
 
 def _email(booking: Booking, subject: str, text: str, key: str, with_calendar: bool) -> Email:
@@ -74,7 +71,7 @@ def booking_confirmation(booking: Booking) -> Email:
         text = (
             f"Hello {name},\n\n{event.title} is full, so you are number {booking.position} on the waiting list.\n"
             "If a place comes free it will be given to the next person on the list and we will e-mail you straight away.\n\n"
-            f"When: {_when(event)}\nWhere: {_where(event)}\n\nEvent details: {_event_url(event)}\n"
+            f"When: {_when(event)}\nWhere: {_where(event)}\n\nEvent details: {page_url(event)}\n"
         )
         return _email(booking, subject, text, f"events.booking.waitlisted:{booking.pk}", with_calendar=False)
     subject = f"Your place is booked: {event.title}"
@@ -82,7 +79,7 @@ def booking_confirmation(booking: Booking) -> Email:
         f"Hello {name},\n\nYour place at {event.title} is confirmed.\n\n"
         f"When: {_when(event)}\nWhere: {_where(event)}\n\n"
         "The attached calendar file adds it to your calendar.\n"
-        f"If you can no longer come, please cancel from the event page so someone else can have your place: {_event_url(event)}\n"
+        f"If you can no longer come, please cancel from the event page so someone else can have your place: {page_url(event)}\n"
     )
     return _email(booking, subject, text, f"events.booking.confirmed:{booking.pk}", with_calendar=True)
 
@@ -94,7 +91,7 @@ def promotion(booking: Booking) -> Email:
         f"Hello {booking.member.user.first_name or 'there'},\n\nA place has come free at {event.title} and it is now yours.\n\n"
         f"When: {_when(event)}\nWhere: {_where(event)}\n\n"
         "The attached calendar file adds it to your calendar.\n"
-        f"If you cannot come, please cancel from the event page: {_event_url(event)}\n"
+        f"If you cannot come, please cancel from the event page: {page_url(event)}\n"
     )
     key = f"events.booking.promoted:{booking.pk}:{booking.confirmed_at.timestamp()}"
     return _email(booking, f"A place has come free: {event.title}", text, key, with_calendar=True)
@@ -105,7 +102,7 @@ def reminder(booking: Booking) -> Email:
     text = (
         f"Hello {booking.member.user.first_name or 'there'},\n\nA reminder that you have a place at {event.title}.\n\n"
         f"When: {_when(event)}\nWhere: {_where(event)}\n\n"
-        f"If you can no longer come, please cancel so someone on the waiting list can go: {_event_url(event)}\n"
+        f"If you can no longer come, please cancel so someone on the waiting list can go: {page_url(event)}\n"
     )
     return _email(booking, f"Reminder: {event.title}", text, f"events.booking.reminder:{booking.pk}", with_calendar=True)
 

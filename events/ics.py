@@ -9,31 +9,24 @@ same when the event is edited and a subscribed calendar updates in place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event as VEvent
 
 from events.models import EventPage, EventSession
+from portal.core.addresses import page_url, site_host_and_port
 
 LONDON = ZoneInfo("Europe/London")
 
 
 def _host() -> str:
-    return urlsplit(getattr(settings, "PORTAL_BASE_URL", "http://localhost")).hostname or "localhost"
+    return site_host_and_port()[0]
 
 
 def session_uid(session: EventSession) -> str:
     return f"event-{session.page_id}-session-{session.pk}@{_host()}"
-
-
-def _absolute(url: str) -> str:
-    if url.startswith("http"):
-        return url
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + url
 
 
 def _new_calendar(name: str) -> Calendar:
@@ -62,9 +55,7 @@ def _add_event(cal: Calendar, event: EventPage, sessions: Iterable[EventSession]
         description = event.summary or strip_tags(event.description)[:500]
         if description:
             vevent.add("description", description)
-        url = event.full_url or _absolute(event.url or "")
-        if url:
-            vevent.add("url", url)
+        vevent.add("url", page_url(event))
         cal.add_component(vevent)
 
 

@@ -18,6 +18,7 @@ from events.forms import BookOnBehalfForm, CapacityForm, EmailAttendeesForm
 from events.ics import calendar_for_event, calendar_for_events
 from events.models import Audience, Booking, CalendarFeed, EventPage, EventSession
 from events.services import EventsError
+from portal.core.addresses import absolute_url
 from portal.core.csv_stream import safe_cell as _csv_safe
 from portal.core.permissions import is_member, member_required, permission_required
 
@@ -123,7 +124,7 @@ def training_record(request):
         {
             "upcoming": [b for b in bookings if not b.event.has_ended()],
             "history": [b for b in bookings if b.event.has_ended()],
-            "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+            "feed_url": absolute_url(feed.get_absolute_url()),
             "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": "Events", "url": "/events/"}],
         },
     )

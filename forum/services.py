@@ -44,6 +44,7 @@ from forum.models import (
 from forum.text import plain_excerpt, render_markdown
 from forum.uploads import check_upload
 from portal.core import audit
+from portal.core.addresses import absolute_url, base_url
 from portal.core.delivery import email_after_commit
 from portal.core.notifications import Notification
 from portal.core.realtime import broadcast_on_commit, encoded_once, notify_user
@@ -202,16 +203,13 @@ def _record_event(thread: Thread, kind: str, *, reply: Reply | None = None, to_b
     return event
 
 
-def _absolute(url: str) -> str:
-    return f"{settings.PORTAL_BASE_URL}{url}"
-
 
 def unsubscribe_token(subscription: Subscription) -> str:
     return signing.dumps({"s": subscription.pk, "m": subscription.member_id}, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_url(subscription: Subscription) -> str:
-    return _absolute(reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(subscription)}))
+    return absolute_url(reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(subscription)}))
 
 
 def _notify(members: Iterable[Member], *, kind: str, thread: Thread, text: str, reply: Reply | None = None,
@@ -277,7 +275,7 @@ def post_thread(member: Member, board: Board, *, title: str, body: str, service_
         [s.member for s in watchers.values()], kind=Notification.Kind.THREAD, thread=thread,
         text=f"New thread on {board.name}: {title}", subscriptions=watchers,
         email_subject=f"New thread on {board.name}: {title}",
-        email_body=f"{member.display_name} asked:\n\n{plain_excerpt(body, 600)}\n\nRead and reply: {_absolute(thread.get_absolute_url())}",
+        email_body=f"{member.display_name} asked:\n\n{plain_excerpt(body, 600)}\n\nRead and reply: {absolute_url(thread.get_absolute_url())}",
     )
     if board.is_sha_board:
         _notify_sha_of(thread, reason="asked the SHA")
@@ -314,7 +312,7 @@ def post_reply(member: Member, thread: Thread, *, body: str, quoted: Reply | Non
         [s.member for s in watchers.values()], kind=Notification.Kind.REPLY, thread=thread, reply=reply,
         text=f"{member.display_name} replied to {thread.title}", subscriptions=watchers,
         email_subject=f"New reply: {thread.title}",
-        email_body=f"{member.display_name} replied:\n\n{plain_excerpt(body, 600)}\n\nRead the thread: {_absolute(reply.get_absolute_url())}",
+        email_body=f"{member.display_name} replied:\n\n{plain_excerpt(body, 600)}\n\nRead the thread: {absolute_url(reply.get_absolute_url())}",
     )
     index_object(thread)
     return reply
@@ -557,7 +555,7 @@ def _notify_sha_of(thread: Thread, *, reason: str) -> None:
         text=f"Referred to the SHA: {thread.title}",
         email_subject=f"Question referred to the SHA: {thread.title}",
         email_body=(f"{thread.author.display_name} {reason} on {thread.board.name}:\n\n{thread.title}\n\n"
-                    f"{plain_excerpt(thread.body, 600)}\n\nAnswer it: {_absolute(thread.get_absolute_url())}"),
+                    f"{plain_excerpt(thread.body, 600)}\n\nAnswer it: {absolute_url(thread.get_absolute_url())}"),
     )
 
 
@@ -677,11 +675,11 @@ def send_digest(frequency: str, now: datetime | None = None) -> int:
     for member_id, (member, movements) in digest_movements(frequency, now).items():
         by_member.setdefault(member_id, {"member": member, "sections": [], "movements": []})["movements"] = movements
     messages = []
-    areas_url = _absolute(reverse("areas:following"))
+    areas_url = absolute_url(reverse("areas:following"))
     for digest in by_member.values():
         member = digest["member"]
         body = render_to_string("forum/email/digest.txt", {
-            **digest, "frequency": frequency, "base_url": settings.PORTAL_BASE_URL, "areas_url": areas_url,
+            **digest, "frequency": frequency, "base_url": base_url(), "areas_url": areas_url,
         })
         label = "Daily" if frequency == Subscription.Frequency.DAILY else "Weekly"
         key = f"forum.digest.{frequency}:{now.isoformat()}:m{member.pk}"

@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal.core import audit, permissions, realtime, roles, sessions, signals  # noqa: F401 - connects receivers
+        from portal.core import addresses, audit, permissions, realtime, roles, sessions, signals  # noqa: F401 - connects receivers
         from portal.guidance import searchable  # noqa: F401 - registers guidance with search (search.apps finds only <app>.searchable)
 
         audit.connect_receivers()
@@ -19,6 +19,7 @@ class PortalConfig(AppConfig):
         sessions.connect_receivers()
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        post_migrate.connect(addresses.sync_site, sender=self, dispatch_uid="portal.core.addresses.sync_site")
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

@@ -25,6 +25,7 @@ from directory.models import Member, Organisation, ServiceArea
 from events.models import EventPage
 from forum.models import Thread
 from portal.core import audit
+from portal.core.addresses import base_url
 from portal.core.delivery import email_after_commit
 from portal.core.outbox import enqueue_on_commit
 from portal.core.realtime import notify_user
@@ -460,11 +461,6 @@ def import_entries_from_csv(source, *, actor) -> list[MatrixEntry]:
 # --- staleness ----------------------------------------------------------------------------
 
 
-def _base_url() -> str:
-    from django.conf import settings
-
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-
 
 def remind_stale_entries(now: datetime | None = None) -> int:
     """E-mail each lead of stale open work (one message per lead), at most once a month per entry.
@@ -495,7 +491,7 @@ def remind_stale_entries(now: datetime | None = None) -> int:
         messages = []
         for member, their_entries in by_lead.values():
             their_entries.sort(key=lambda e: e.updated_at)
-            context = {"member": member, "entries": their_entries, "base_url": _base_url(), "days": (now - their_entries[0].updated_at).days}
+            context = {"member": member, "entries": their_entries, "base_url": base_url(), "days": (now - their_entries[0].updated_at).days}
             subject = (
                 f"Is this still current? {their_entries[0].title}"
                 if len(their_entries) == 1
@@ -701,7 +697,7 @@ def notify_adapters_of(version_id: int) -> int:
             user = copy.created_by
             if not created or user is None or not user.is_active or not user.email:
                 continue
-            context = {"copy": copy, "original": version.template, "version": version, "base_url": _base_url()}
+            context = {"copy": copy, "original": version.template, "version": version, "base_url": base_url()}
             subject = f"New version of {version.template.title}: you adapted version {copy.adapted_from.number}"
             messages.append((subject, render_to_string("redesign/email/new_template_version.txt", context), user.email,
                              f"redesign.adaptation_notice.{notice.pk}"))

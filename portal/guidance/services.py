@@ -30,6 +30,7 @@ from forum.home import busiest_items
 from forum.models import Thread
 from forum.queries import may_read_thread
 from portal.core import audit
+from portal.core.addresses import absolute_url, page_url
 from portal.core.delivery import email_after_commit, send_once
 from portal.core.home_items import HomeSection, home_sections
 from portal.core.outbox import enqueue_on_commit
@@ -87,9 +88,6 @@ class DraftRefused(GuidanceError):
 class BadUnsubscribeToken(GuidanceError):
     user_message = "This unsubscribe link is not valid. Sign in and change your newsletter setting instead."
 
-
-def _absolute(path: str) -> str:
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
 
 
 def _group_emails(role: Role) -> list[str]:
@@ -155,7 +153,7 @@ def draft_guidance_from_answer(thread, user) -> GuidancePage:
     index = GuidanceIndexPage.objects.first()
     if index is None:
         raise DraftRefused("There is no guidance section to add the draft to; ask a network administrator to create one.")
-    thread_url = _absolute(thread.get_absolute_url())
+    thread_url = absolute_url(thread.get_absolute_url())
     body = [
         ("paragraph", f"<p>This guidance grew from a question on the forum: "
                       f'<a href="{escape(thread_url)}">{escape(thread.title)}</a>.</p>'),
@@ -276,9 +274,9 @@ def send_review_reminders(today: dt.date | None = None) -> ReminderSummary:
             owned.sort(key=lambda p: p.review_by)
             context = {
                 "owner": owners.get(owned[0].content_owner_id or owned[0].owner_id),
-                "pages": [{"page": p, "url": _absolute(p.url or ""), "overdue": p.review_by < today} for p in owned],
+                "pages": [{"page": p, "url": page_url(p), "overdue": p.review_by < today} for p in owned],
                 "today": today,
-                "admin_base": _absolute("/admin/pages/"),
+                "admin_base": absolute_url("/admin/pages/"),
             }
             subject = (
                 f"Guidance to review: {owned[0].title}" if len(owned) == 1 else f"{len(owned)} pieces of guidance to review"
@@ -357,7 +355,7 @@ def report_broken_links() -> list[Link]:
     if recipients:
         body = render_to_string(
             "portal/email/broken_links.txt",
-            {"links": unreported, "admin_url": _absolute("/admin/snippets/portal/link/")},
+            {"links": unreported, "admin_url": absolute_url("/admin/snippets/portal/link/")},
         )
         subject = f"{len(unreported)} broken link{'s' if len(unreported) != 1 else ''} in the links library"
         # One alert per link set and report: the key names each link and when it was reported, so a
@@ -465,7 +463,7 @@ def newsletter_email_context(issue_title: str, introduction: str, items: list[di
     sections: dict[str, list[dict]] = {}
     for item in items:
         url = item.get("url", "")
-        sections.setdefault(item.get("section", "News"), []).append({**item, "absolute_url": _absolute(url) if url.startswith("/") else url})
+        sections.setdefault(item.get("section", "News"), []).append({**item, "absolute_url": absolute_url(url) if url.startswith("/") else url})
     return {
         "title": issue_title,
         "introduction": introduction,
@@ -584,8 +582,8 @@ def _newsletter_message(delivery: NewsletterDelivery) -> EmailMultiAlternatives:
     issue = delivery.issue
     archive = issue.get_parent().specific
     token = unsubscribe_token(delivery.user)
-    unsubscribe_url = _absolute(archive.url + archive.reverse_subpage("unsubscribe", args=[token]))
-    context = newsletter_email_context(issue.title, issue.introduction, issue.items, unsubscribe_url, _absolute(issue.url or ""))
+    unsubscribe_url = absolute_url(archive.url + archive.reverse_subpage("unsubscribe", args=[token]))
+    context = newsletter_email_context(issue.title, issue.introduction, issue.items, unsubscribe_url, page_url(issue))
     context["recipient"] = delivery.user
     text = render_to_string("portal/email/newsletter.txt", context)
     html = render_to_string("portal/email/newsletter.html", context)
@@ -604,7 +602,7 @@ def _one_click_url(token: str) -> str:
     from django.urls import NoReverseMatch, reverse
 
     try:
-        return _absolute(reverse("guidance:one_click_unsubscribe", args=[token]))
+        return absolute_url(reverse("guidance:one_click_unsubscribe", args=[token]))
     except NoReverseMatch:
         return ""
 

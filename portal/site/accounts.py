@@ -10,12 +10,17 @@ Two defences against an attacker who knows (or guesses) members' addresses:
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.shortcuts import render
+from django.urls import reverse
+
+from portal.core.addresses import absolute_url
 
 from directory.services import register_member
 from portal.core import permissions
@@ -77,6 +82,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_verification_redirect_url(self, email_address):
         return "/accounts/login/?verified=1"
+
+    # The addresses in allauth's e-mails come from PORTAL_BASE_URL like every other link the portal
+    # sends (portal/core/addresses.py), not from whichever host name the request happened to use.
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key):
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))
 
 
 class SignupForm(AllauthSignupForm):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from directory.areas.services import sync_declared_watches
 from directory.models import AllowedDomain, Member, Organisation, ServiceArea
+from portal.core.addresses import sync_site
 from portal.core.roles import Role, grant_role, sync_roles
 from portal.site.models import HomePage, StandardPage
 
@@ -151,6 +152,8 @@ README_ACCOUNTS = [
     ("Moderator", "moderator@pbc-network.nhs.uk"),
     ("Network administrator (MFA)", "admin@pbc-network.nhs.uk"),
     ("SHA editor (MFA)", "sha.editor@pbc-network.nhs.uk"),
+    # Guidance goes live only when a second SHA editor approves it: the approval journey needs two.
+    ("Second SHA editor (MFA)", "sarah.whitlock@pbc-network.nhs.uk"),
 ]
 
 
@@ -276,6 +279,7 @@ def build_site_pages() -> None:
     site = Site.objects.get(is_default_site=True)
     site.site_name = "PbC Network Portal"
     site.save(update_fields=["site_name"])
+    sync_site()
     for slug, title, intro, body in SITE_PAGES:
         if StandardPage.objects.filter(slug=slug).exists():
             continue

@@ -64,3 +64,14 @@ def test_demo_prints_a_short_summary_and_no_email_bodies(db, settings, capsys):
     assert "Subject:" not in printed and "Content-Type:" not in printed
     assert len(printed.splitlines()) <= 5, printed[:2000]
     assert "Demo region ready:" in printed and " members" in printed and " forum threads" in printed
+
+
+def test_readme_lists_a_second_sha_editor_for_the_approval_journey(db):
+    run_demo()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+    editors = [email for _role, email in README_ACCOUNTS
+               if get_user_model().objects.filter(email=email, groups__name=str(Role.SHA_EDITOR)).exists()]
+
+    assert len(editors) >= 2, "guidance needs a second SHA editor's approval: the README must name two"
+    assert all(f"`{email}`" in readme for email in editors)

@@ -25,8 +25,14 @@ english_search = analyzer("portal_english_search", tokenizer="standard", filter=
 plain = analyzer("portal_plain", tokenizer="standard", filter=["lowercase"])
 
 
-def _text() -> Text:
-    return Text(analyzer=english, search_analyzer=english_search)
+#: BM25 with less length normalisation than Lucene's default (b 0.75): a long paper that is about dermatology
+#: throughout should not rank below every short note that mentions it once.  Both Elasticsearch 8 and OpenSearch
+#: read a named similarity from the index settings.
+SIMILARITY = {"portal_bm25": {"type": "BM25", "k1": 1.2, "b": 0.4}}
+
+
+def _text(**options) -> Text:
+    return Text(analyzer=english, search_analyzer=english_search, similarity="portal_bm25", **options)
 
 
 class PortalDocument(Document):
@@ -36,6 +42,9 @@ class PortalDocument(Document):
     object_pk = Keyword()
     title = _text()
     body = _text()
+    # Organisation, service areas, names, abbreviations' long forms: searched, never shown.  No length norms: a
+    # short keywords field must not outscore a body that is about the words.
+    keywords = _text(norms=False)
     url = Keyword(index=False)
     audience = Keyword()
     service_areas = Keyword(multi=True)
@@ -47,7 +56,7 @@ class PortalDocument(Document):
 
     class Index:
         name = "pbc-content"  # replaced by alias_name() at run time
-        settings = {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": 10_000}
+        settings = {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": 10_000, "similarity": SIMILARITY}
 
 
 def alias_name() -> str:

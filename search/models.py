@@ -18,6 +18,8 @@ class IndexedDocument(models.Model):
     object_pk = models.CharField(max_length=100)
     title = models.CharField(max_length=500)
     body = models.TextField(blank=True)
+    # Searched like the body, never shown: organisation, service areas, names, abbreviations' long forms (migration 0006).
+    keywords = models.TextField(blank=True, default="")
     url = models.CharField(max_length=500)
     audience = models.CharField(max_length=20, db_index=True)
     organisation = models.CharField(max_length=255, blank=True, db_index=True)

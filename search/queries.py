@@ -87,7 +87,8 @@ def _answer_seconds() -> int:
     return int(getattr(settings, "SEARCH_ANSWER_SECONDS", ANSWER_SECONDS))
 
 
-def run_search(query: str, user, filters: dict[str, str] | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResults:
+def run_search(query: str, user, filters: dict[str, str] | None = None, page: int = 1, page_size: int = PAGE_SIZE,
+               autocorrect: bool = True) -> SearchResults:
     """Search for ``user``; fall back to the embedded backend if Elasticsearch is down; raise SearchDown if both are.
 
     The answer depends on nothing about the viewer but their audience (``viewer_audience``), so it
@@ -99,16 +100,18 @@ def run_search(query: str, user, filters: dict[str, str] | None = None, page: in
     backend = get_backend()
     seconds = _answer_seconds()
     if seconds <= 0:
-        return _answer(backend, query, audience, filters, page, page_size)
+        return _answer(backend, query, audience, filters, page, page_size, autocorrect)
 
     def compute() -> tuple[SearchResults, int]:
-        results = _answer(backend, query, audience, filters, page, page_size)
+        results = _answer(backend, query, audience, filters, page, page_size, autocorrect)
         return results, 0 if results.degraded else seconds
 
-    return fragments.cached_value(ANSWERS, ("results", backend.name, query, tuple(filters.items()), page, page_size, audience), compute)
+    parts = ("results", backend.name, query, tuple(filters.items()), page, page_size, audience, autocorrect)
+    return fragments.cached_value(ANSWERS, parts, compute)
 
 
-def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, render: Callable[[SearchResults], T]) -> T:
+def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, render: Callable[[SearchResults], T],
+                  autocorrect: bool = True) -> T:
     """``render(results)`` for this search (the page's rendered results), cached like :func:`run_search`'s answer.
 
     Kept under the same family, audience and normalised query as the answer itself, so it is
@@ -119,29 +122,31 @@ def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, r
     seconds = _answer_seconds()
 
     def compute() -> tuple[T, int]:
-        results = run_search(query, user, filters=filters, page=page)
+        results = run_search(query, user, filters=filters, page=page, autocorrect=autocorrect)
         return render(results), 0 if results.degraded else seconds
 
     if seconds <= 0:
         return compute()[0]
     # The raw filters too: ``render`` shows them (the "remove filter" links), even ones the search ignores.
     parts = ("page", get_backend().name, normal_query, tuple(normal_filters.items()), tuple(sorted((filters or {}).items())),
-             normal_page, viewer_audience(user))
+             normal_page, viewer_audience(user), autocorrect)
     return fragments.cached_value(ANSWERS, parts, compute)
 
 
-def _answer(backend, query: str, audience: str, filters: dict[str, str], page: int, page_size: int) -> SearchResults:
+def _answer(backend, query: str, audience: str, filters: dict[str, str], page: int, page_size: int,
+            autocorrect: bool = True) -> SearchResults:
     from search.backends.database import DatabaseBackend  # cycle: search.backends.database imports this module
 
     try:
-        return backend.search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size)
+        return backend.search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size, autocorrect=autocorrect)
     except SearchUnavailable:
         if isinstance(backend, DatabaseBackend):
             logger.exception("search: the embedded backend failed")
             raise SearchDown from None
         logger.warning("search: %s is unreachable, answering from the embedded backend", backend.name, exc_info=True)
     try:
-        results = DatabaseBackend().search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size)
+        results = DatabaseBackend().search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size,
+                                           autocorrect=autocorrect)
     except Exception:
         logger.exception("search: the embedded fallback failed too")
         raise SearchDown from None

@@ -11,7 +11,17 @@ from django.utils.safestring import mark_safe
 from portal.core.permissions import member_required
 
 from search.backends.base import FACETS
-from search.queries import SIMILAR_KIND_LABELS, SearchDown, cached_answer, facet_links, find_similar, kind_label, safe_highlight
+from search.queries import (
+    SIMILAR_KIND_LABELS,
+    SearchDown,
+    cached_answer,
+    facet_links,
+    find_similar,
+    kind_label,
+    safe_highlight,
+    viewer_audience,
+)
+from search.registry import PUBLIC
 
 
 def search_page(request):
@@ -27,10 +37,14 @@ def search_page(request):
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
+    autocorrect = request.GET.get("spelling") != "exact"
+    signed_out = viewer_audience(request.user) == PUBLIC
     context = {"query": query, "breadcrumbs": [{"title": "Home", "url": "/"}], "error": None}
     if query:
         try:
-            rendered = cached_answer(query, request.user, params, page, lambda results: _render_results(results, params))
+            rendered = cached_answer(query, request.user, params, page,
+                                     lambda results: _render_results(results, params, signed_out=signed_out, autocorrect=autocorrect),
+                                     autocorrect=autocorrect)
             context.update({name: mark_safe(html) for name, html in rendered.items()})  # noqa: S308 - rendered templates only
         except SearchDown as down:
             context["error"] = down.user_message
@@ -38,12 +52,24 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
-def _render_results(results, params: dict[str, str]) -> dict[str, str]:
-    """The results part of the page, as two pieces of HTML (the status line sits under the search box)."""
+def _render_results(results, params: dict[str, str], signed_out: bool = False, autocorrect: bool = True) -> dict[str, str]:
+    """The results part of the page, as two pieces of HTML (the status line sits under the search box).
+
+    ``signed_out``: the viewer sees public content only, and is told in general terms that members can
+    search more (never what: the words, counts and titles of members' content stay out of this page).
+    """
+    from django.utils import timezone
+
     base = {k: v for k, v in params.items() if v}
+    now = timezone.now()
+    if not autocorrect:
+        base["spelling"] = "exact"
     context = {
         "results": results,
-        "hits": [{"hit": hit, "highlight": safe_highlight(hit.highlight), "kind_label": kind_label(hit.kind)} for hit in results.hits],
+        "signed_out": signed_out,
+        "hits": [{"hit": hit, "highlight": safe_highlight(hit.highlight), "kind_label": kind_label(hit.kind),
+                  "is_past": hit.kind == "event" and hit.date is not None and hit.date < now} for hit in results.hits],
+        "exact_url": "?" + urlencode({**{k: v for k, v in base.items() if k != "page"}, "spelling": "exact"}) if results.corrected else None,
         "facet_groups": facet_links(results, params),
         "active_filters": [
             {"label": kind_label(params[name]) if name == "kind" else params[name],

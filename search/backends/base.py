@@ -72,6 +72,11 @@ class SearchResults:
     approximate: bool = False
     #: How many results can be paged through, when fewer than ``total`` were ranked (None: all of them).
     ranked: int | None = None
+    #: The spelling the results were found for, when the query as typed found nothing ("Showing results for …").
+    corrected: str | None = None
+    #: How the query was widened when every word together found nothing: "" (it was not), "some_words"
+    #: (documents with most of the words) or "similar_words" (words spelt like the query's).
+    relaxed: str = ""
 
     @property
     def page_count(self) -> int:
@@ -96,12 +101,61 @@ class SearchBackend:
         raise NotImplementedError(f"{type(self).__name__} must implement delete_documents()")
 
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
-               page: int = 1, page_size: int = 10) -> SearchResults:
-        """Ranked, highlighted, faceted results for what ``viewer_audience`` may see.
+               page: int = 1, page_size: int = 10, autocorrect: bool = True) -> SearchResults:
+        """Ranked, highlighted, faceted results for what ``viewer_audience`` may see; never a dead end if it can help it.
 
         ``filters`` narrows by facet: {"kind": ..., "service_area": ..., "organisation": ..., "year": ...}.
+        Every word (or its synonyms) must match first.  When that finds nothing, in this order: the query
+        with its spelling corrected from the index's vocabulary (``results.corrected``, unless
+        ``autocorrect`` is off: "search instead for" what was typed), documents with all but one of
+        the words, then words spelt like the query's (``results.relaxed`` says which).  Quoted phrases are
+        never dropped.  Every step is filtered by the viewer's audience inside the engine, so a correction
+        or a near spelling is only ever offered when it finds something the viewer may see.
         """
-        raise NotImplementedError(f"{type(self).__name__} must implement search()")
+        from search.analysis import parse
+
+        audiences = visible_audiences(viewer_audience)
+        filters = {name: value for name, value in (filters or {}).items() if value}
+        page = max(1, page)
+        parsed = parse(query)
+        if not parsed.clauses:
+            return SearchResults(query=query, hits=[], total=0, page=page, page_size=page_size, backend=self.name)
+        results = self._search_dnf(query, parsed.dnf(), audiences, filters, page, page_size)
+        if results.total:
+            return results
+        if autocorrect:
+            correction = self._correct(query, parsed, audiences)
+            if correction:
+                corrected = self._search_dnf(query, parse(correction).dnf(), audiences, filters, page, page_size)
+                if corrected.total:
+                    corrected.corrected = correction
+                    return corrected
+        most = parsed.dnf(drop_one=True)
+        if most:
+            relaxed = self._search_dnf(query, most, audiences, filters, page, page_size)
+            if relaxed.total:
+                relaxed.relaxed = "some_words"
+                return relaxed
+        if autocorrect and parsed.terms:
+            fuzzy = self._search_fuzzy(query, parsed, audiences, filters, page, page_size)
+            if fuzzy is not None and fuzzy.total:
+                fuzzy.relaxed = "similar_words"
+                return fuzzy
+        return results
+
+    def _search_dnf(self, query: str, dnf, audiences: list[str], filters: dict[str, str], page: int,
+                    page_size: int) -> SearchResults:
+        """Results for documents matching every clause of any one of ``dnf``'s conjunctions (lists of clauses)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _search_dnf()")
+
+    def _correct(self, query: str, parsed, audiences: list[str]) -> str | None:
+        """The query with misspelt words replaced by indexed ones, only if it finds something these audiences may see."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _correct()")
+
+    def _search_fuzzy(self, query: str, parsed, audiences: list[str], filters: dict[str, str], page: int,
+                      page_size: int) -> SearchResults | None:
+        """Results for words spelt like the query's (edit distance), most of them required."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _search_fuzzy()")
 
     def similar(self, text: str, viewer_audience: str = PUBLIC, kinds: Iterable[str] = (), exclude: Iterable[str] = (),
                 limit: int = 5) -> list[SearchHit]:

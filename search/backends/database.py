@@ -22,7 +22,17 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from portal.core import fragments
-from search.analysis import key_terms, marked_to_html, parse_query, plain_excerpt, plain_terms, words
+from search.analysis import (
+    ParsedQuery,
+    document_keywords,
+    highlight_words,
+    key_terms,
+    marked_to_html,
+    parse,
+    plain_terms,
+    searchable_text,
+    words,
+)
 from search.backends.base import (
     MARK_END,
     MARK_START,
@@ -41,6 +51,10 @@ from search.registry import PUBLIC, SearchDocument
 
 BATCH = 500
 FACET_LIMIT = 20
+#: An event that is over ranks at this share of its score: upcoming events first (the page marks past ones "Past").
+PAST_EVENT_FACTOR = 0.5
+#: How much of a body the fallback highlighter reads when the engine's own snippet marked nothing.
+FALLBACK_CHARS = 20_000
 
 #: PostgreSQL, very common queries (see ``_PostgreSQL._scan_common``); each can be overridden in settings.
 SEARCH_DEFAULTS = {
@@ -59,7 +73,7 @@ _VOCAB_WORD = re.compile(r"[a-z]{4,30}")
 
 
 def _clean(text: str) -> str:
-    return (text or "").replace(MARK_START, "").replace(MARK_END, "")
+    return searchable_text((text or "").replace(MARK_START, "").replace(MARK_END, ""))
 
 
 def _engine_words(phrase: tuple[str, ...]) -> list[str]:
@@ -97,6 +111,7 @@ class DatabaseBackend(SearchBackend):
             row = IndexedDocument(
                 id=existing.get(key), key=key, kind=document.kind, object_pk=str(document.pk),
                 title=_clean(document.title)[:500], body=_clean(document.body)[:MAX_BODY_CHARS], url=document.url[:500],
+                keywords=_clean(document_keywords(document))[:20_000],
                 audience=document.audience, organisation=(document.organisation or "")[:255], date=document.date,
                 year=document.date.year if document.date else None, indexed_at=now,
                 boost=document.boost,
@@ -106,7 +121,7 @@ class DatabaseBackend(SearchBackend):
         old_rows = [row for row in rows if row.id is not None]
         if old_rows:
             IndexedDocument.objects.bulk_update(
-                old_rows, ["kind", "object_pk", "title", "body", "url", "audience", "organisation", "date", "year", "indexed_at", "boost"],
+                old_rows, ["kind", "object_pk", "title", "body", "keywords", "url", "audience", "organisation", "date", "year", "indexed_at", "boost"],
                 batch_size=BATCH,
             )
         if new_rows:
@@ -134,8 +149,8 @@ class DatabaseBackend(SearchBackend):
             if connection.vendor == "sqlite":
                 cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)
                 cursor.executemany(
-                    "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                    [(row.id, row.title, row.body) for row in rows],
+                    "INSERT INTO search_fts (rowid, title, body, keywords) VALUES (%s, %s, %s, %s)",
+                    [(row.id, row.title, row.body, row.keywords) for row in rows],
                 )
             elif connection.vendor == "postgresql":
                 pass  # search_vector is a generated column (migration 0004): written with the row
@@ -145,7 +160,7 @@ class DatabaseBackend(SearchBackend):
     def _add_vocabulary(self, rows) -> None:
         vocabulary: set[str] = set()
         for row in rows:
-            vocabulary.update(_VOCAB_WORD.findall(f"{row.title} {row.body[:50_000]}".lower()))
+            vocabulary.update(_VOCAB_WORD.findall(f"{row.title} {row.body[:50_000]} {row.keywords}".lower()))
         if vocabulary:
             SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in sorted(vocabulary)], batch_size=BATCH, ignore_conflicts=True)
 
@@ -204,28 +219,24 @@ class DatabaseBackend(SearchBackend):
 
     # --- reading ----------------------------------------------------------------------------
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
-               page: int = 1, page_size: int = 10) -> SearchResults:
+               page: int = 1, page_size: int = 10, autocorrect: bool = True) -> SearchResults:
         """Search the database's full-text index; a database failure is reported as SearchUnavailable."""
         from django.db import DatabaseError
 
         try:
             # A savepoint, so a failed full-text query leaves the request's connection usable.
             with transaction.atomic():
-                return self._search(query, viewer_audience, filters, page, page_size)
+                return super().search(query, viewer_audience, filters, page, page_size, autocorrect)
         except DatabaseError as error:
             raise SearchUnavailable(f"the database full-text search failed: {error}") from error
 
-    def _search(self, query: str, viewer_audience: str, filters: dict[str, str] | None,
-                page: int, page_size: int) -> SearchResults:
-        audiences = visible_audiences(viewer_audience)
-        filters = {name: value for name, value in (filters or {}).items() if value}
-        page = max(1, page)
+    def _search_dnf(self, query, dnf, audiences, filters, page, page_size) -> SearchResults:
         results = SearchResults(query=query, hits=[], total=0, page=page, page_size=page_size, backend=self.name)
-        clauses = parse_query(query)
-        if not clauses:
-            return results
         engine = self._engine()
-        match = engine.match_expression(clauses)
+        engine.query = query
+        match = engine.match_expression(dnf)
+        if not match:
+            return results
         where, params = engine.base_where(match, audiences, filters)
         with connection.cursor() as cursor:
             scanned = engine.scan(cursor, where, params, match, page, page_size)
@@ -234,9 +245,32 @@ class DatabaseBackend(SearchBackend):
         results.approximate, results.ranked = scanned.approximate, scanned.ranked
         if results.total:
             results.facets = self._facets(groups, areas)
-        if not results.total:
-            results.suggestion = self._suggest(query, engine, audiences)
         return results
+
+    def _search_fuzzy(self, query, parsed: ParsedQuery, audiences, filters, page, page_size) -> SearchResults | None:
+        """Each plain word may also be any of the few indexed words spelt most like it (trigrams on PostgreSQL,
+        edit distance in Python on SQLite); all the words, then all but one."""
+        clauses = [list(clause) for clause in parsed.clauses]
+        widened = False
+        for n, clause in enumerate(clauses):
+            if parsed.required[n] or len(clause) != 1 or len(clause[0]) != 1:
+                continue
+            word = clause[0][0]
+            if word not in parsed.terms or not word.isalpha() or len(word) < 4:
+                continue
+            for near in self._near_words(word, limit=3):
+                if (near,) not in clause:
+                    clause.append((near,))
+                    widened = True
+        if not widened:
+            return None
+        fuzzy = ParsedQuery(clauses, parsed.required, parsed.terms)
+        for dnf in (fuzzy.dnf(), fuzzy.dnf(drop_one=True)):
+            if dnf:
+                results = self._search_dnf(query, dnf, audiences, filters, page, page_size)
+                if results.total:
+                    return results
+        return None
 
     # --- more like this -------------------------------------------------------------------------
     #: How many of the text's words make the query, and how common a word may be before it is ignored.
@@ -389,9 +423,34 @@ class DatabaseBackend(SearchBackend):
             "service_area": top(Counter(dict(areas))),
         }
 
-    def _suggest(self, query: str, engine, audiences: list[str]) -> str | None:
+    #: How alike a word must be to a misspelling to correct it, and to be searched for it as a near spelling.
+    CORRECTION_CUTOFF = 0.75
+    NEAR_CUTOFF = 0.6
+
+    def _near_words(self, word: str, limit: int, cutoff: float | None = None) -> list[str]:
+        """Indexed words spelt like ``word``, most alike first: pg_trgm's similarity on PostgreSQL (its trigram index
+        finds the candidates), else difflib over the words of about the same length and first letter."""
+
+        cutoff = self.NEAR_CUTOFF if cutoff is None else cutoff
+        candidates: list[str] = []
+        if connection.vendor == "postgresql" and _has_trigrams():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT word FROM search_searchterm WHERE word %% %s AND word <> %s "
+                    "ORDER BY similarity(word, %s) DESC, word LIMIT 50", [word, word, word],
+                )
+                candidates = [found for (found,) in cursor.fetchall()]
+        else:
+            candidates = list(
+                SearchTerm.objects.annotate(length=Length("word"))
+                .filter(word__startswith=word[0], length__gte=len(word) - 2, length__lte=len(word) + 2)
+                .exclude(word=word).values_list("word", flat=True)[:20_000]
+            )
+        return difflib.get_close_matches(word, candidates, n=limit, cutoff=cutoff)
+
+    def _correct(self, query: str, parsed: ParsedQuery, audiences: list[str]) -> str | None:
         """A corrected query, offered only if it finds something this viewer may see."""
-        terms = plain_terms(query)
+        terms = set(parsed.terms)
         if not terms:
             return None
         corrected, changed = [], False
@@ -399,12 +458,7 @@ class DatabaseBackend(SearchBackend):
             if term not in terms or not term.isalpha() or len(term) < 4 or SearchTerm.objects.filter(word=term).exists():
                 corrected.append(term)
                 continue
-            candidates = list(
-                SearchTerm.objects.annotate(length=Length("word"))
-                .filter(word__startswith=term[0], length__gte=len(term) - 2, length__lte=len(term) + 2)
-                .values_list("word", flat=True)[:20_000]
-            )
-            match = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
+            match = self._near_words(term, limit=1, cutoff=self.CORRECTION_CUTOFF)
             if match:
                 corrected.append(match[0])
                 changed = True
@@ -413,8 +467,9 @@ class DatabaseBackend(SearchBackend):
         if not changed:
             return None
         suggestion = " ".join(corrected)
-        clauses = parse_query(suggestion)
-        where, params = engine.base_where(engine.match_expression(clauses), audiences, {})
+        engine = self._engine()
+        dnf = parse(suggestion).dnf()
+        where, params = engine.base_where(engine.match_expression(dnf), audiences, {})
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) {where}", params)
             return suggestion if cursor.fetchone()[0] else None
@@ -464,6 +519,19 @@ def _kinds_and_exclusions(kinds: list[str], exclude: list[str]) -> tuple[str, li
         sql += f" AND d.key NOT IN ({','.join(['%s'] * len(exclude))})"
         params += exclude
     return sql, params
+
+
+_TRIGRAMS: dict[str, bool] = {}
+
+
+def _has_trigrams() -> bool:
+    """Whether PostgreSQL's pg_trgm extension is installed in this database (migration 0006 creates it when it can)."""
+    name = str(connection.settings_dict.get("NAME"))
+    if name not in _TRIGRAMS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _TRIGRAMS[name] = cursor.fetchone() is not None
+    return _TRIGRAMS[name]
 
 
 def _cache_word(term: str) -> str:
@@ -557,13 +625,18 @@ class _SQLite:
         cursor.execute("SELECT " + ", ".join([count] * len(terms)), [p for term in terms for p in (f'"{term}"', *audiences)])
         return dict(zip(terms, cursor.fetchone()))
 
-    def match_expression(self, clauses) -> str:
-        parts = []
-        for alternatives in clauses:
-            phrases = ['"' + " ".join(_engine_words(alt)) + '"' for alt in alternatives if _engine_words(alt)]
-            if phrases:
-                parts.append("(" + " OR ".join(phrases) + ")")
-        return " AND ".join(parts) or '""'
+    def match_expression(self, dnf) -> str:
+        """Any of the conjunctions; each needs every clause; a clause any of its phrases."""
+        conjunctions = []
+        for clauses in dnf:
+            parts = []
+            for alternatives in clauses:
+                phrases = ['"' + " ".join(_engine_words(alt)) + '"' for alt in alternatives if _engine_words(alt)]
+                if phrases:
+                    parts.append("(" + " OR ".join(phrases) + ")")
+            if parts:
+                conjunctions.append("(" + " AND ".join(parts) + ")")
+        return " OR ".join(conjunctions)
 
     def base_where(self, match: str, audiences, filters) -> tuple[str, list]:
         sql, params = _filter_sql(audiences, filters)
@@ -590,7 +663,8 @@ class _SQLite:
         rows = _fetch_rows(
             cursor,
             f"SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, "
-            f"bm25(search_fts, 10.0, 1.0) * d.boost * (1.0 + 0.5 / (1.0 + COALESCE((julianday('now') - julianday(d.date)) / 365.25, 20.0))) AS rank "
+            f"bm25(search_fts, 10.0, 1.0, 0.5) * d.boost * (1.0 + 0.5 / (1.0 + COALESCE(MAX(0.0, julianday('now') - julianday(d.date)) / 365.25, 20.0))) "
+            f"* (CASE WHEN d.kind = 'event' AND d.date < datetime('now') THEN {PAST_EVENT_FACTOR} ELSE 1.0 END) AS rank "
             f"{where} ORDER BY rank, d.id LIMIT %s OFFSET %s",
             [*params, page_size, (page - 1) * page_size],
         )
@@ -599,7 +673,7 @@ class _SQLite:
         # Snippets only for this page's rows (SQLite would otherwise build one for every match before sorting).
         ids = [row["id"] for row in rows]
         cursor.execute(
-            f"SELECT search_fts.rowid, snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 32), substr(search_fts.body, 1, 400) "
+            f"SELECT search_fts.rowid, snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 32), substr(search_fts.body, 1, {FALLBACK_CHARS}) "
             f"FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid IN ({','.join(['%s'] * len(ids))})",
             [match, *ids],
         )
@@ -607,7 +681,7 @@ class _SQLite:
         hits = []
         for row in rows:
             snippet, opening = snippets.get(row["id"], ("", ""))
-            highlight = marked_to_html(snippet) if MARK_START in (snippet or "") else plain_excerpt(opening or "")
+            highlight = marked_to_html(snippet) if MARK_START in (snippet or "") else highlight_words(opening or "", getattr(self, "query", ""))
             hits.append(_hit(row, highlight))
         return hits
 
@@ -624,22 +698,30 @@ class _PostgreSQL:
         cursor.execute(f"SELECT {columns} FROM search_indexeddocument d WHERE {audience_sql}", [*terms, *audiences])
         return dict(zip(terms, cursor.fetchone()))
 
-    def match_expression(self, clauses) -> str:
-        parts = []
-        for alternatives in clauses:
-            phrases = ["(" + " <-> ".join(_engine_words(alt)) + ")" for alt in alternatives if _engine_words(alt)]
-            if phrases:
-                parts.append("(" + " | ".join(phrases) + ")")
-        return " & ".join(parts)
+    def match_expression(self, dnf) -> str:
+        """Any of the conjunctions (|); each needs every clause (&); a clause any of its phrases (<-> within one)."""
+        conjunctions = []
+        for clauses in dnf:
+            parts = []
+            for alternatives in clauses:
+                phrases = ["(" + " <-> ".join(_engine_words(alt)) + ")" for alt in alternatives if _engine_words(alt)]
+                if phrases:
+                    parts.append("(" + " | ".join(phrases) + ")")
+            if parts:
+                conjunctions.append("(" + " & ".join(parts) + ")")
+        return " | ".join(conjunctions)
 
     def base_where(self, match: str, audiences, filters) -> tuple[str, list]:
         sql, params = _filter_sql(audiences, filters)
         return ("FROM search_indexeddocument d, to_tsquery('english', %s) query "
                 "WHERE d.search_vector @@ query" + sql, [match, *params])
 
-    #: Relevance: ts_rank (title weighs 1.0, body 0.4), times the document's boost, times up to 1.5 for recent work.
-    RANK = ("ts_rank(d.search_vector, query) * d.boost * "
-            "(1.0 + 0.5 / (1.0 + COALESCE(EXTRACT(EPOCH FROM (now() - d.date)) / 31557600.0, 20.0)))")
+    #: Relevance: ts_rank (title weighs 1.0, body and keywords 0.4) divided by 1 + log(length) (normalisation 1, so a
+    #: long paper does not float to the top on the number of its mentions alone), times the document's boost, times up
+    #: to 1.5 for recent work, halved for an event that is over.
+    RANK = ("ts_rank(d.search_vector, query, 1) * d.boost * "
+            "(1.0 + 0.5 / (1.0 + COALESCE(GREATEST(0.0, EXTRACT(EPOCH FROM (now() - d.date))) / 31557600.0, 20.0))) * "
+            f"(CASE WHEN d.kind = 'event' AND d.date < now() THEN {PAST_EVENT_FACTOR} ELSE 1.0 END)")
     #: How much of a long body a headline is drawn from, and how far before the first possible match it starts.
     HEADLINE_CHARS = 8_000
     HEADLINE_LEAD = 300
@@ -778,7 +860,7 @@ class _PostgreSQL:
             "SELECT d.id, d.key, d.kind, d.object_pk, d.title, d.url, d.organisation, 0 AS rank, "
             "ts_headline('english', CASE WHEN length(d.body) <= %s THEN d.body "
             f"ELSE substr(d.body, GREATEST(1, COALESCE({first}, 1) - %s), %s) END, query, %s) AS headline, "
-            "left(d.body, 400) AS opening "
+            f"left(d.body, {FALLBACK_CHARS}) AS opening "
             "FROM search_indexeddocument d CROSS JOIN LATERAL (SELECT lower(left(d.body, 60000)) AS lowered) l, "
             f"to_tsquery('english', %s) query WHERE d.id IN ({','.join(['%s'] * len(ids))})",
             [self.HEADLINE_CHARS, *prefixes, self.HEADLINE_LEAD, self.HEADLINE_CHARS,
@@ -790,6 +872,6 @@ class _PostgreSQL:
             row = rows[row_id]
             row["rank"] = ranks[row_id]
             headline = row["headline"]
-            highlight = marked_to_html(headline) if MARK_START in (headline or "") else plain_excerpt(row["opening"] or "")
+            highlight = marked_to_html(headline) if MARK_START in (headline or "") else highlight_words(row["opening"] or "", getattr(self, "query", ""))
             hits.append(_hit(row, highlight))
         return hits

@@ -16,7 +16,16 @@ from datetime import timezone as dt_timezone
 from django.conf import settings
 from django.utils import timezone
 
-from search.analysis import TEXT_STOP_WORDS, marked_to_html, parse_query, plain_excerpt, plain_terms, words
+from search.analysis import (
+    TEXT_STOP_WORDS,
+    ParsedQuery,
+    document_keywords,
+    highlight_words,
+    marked_to_html,
+    parse,
+    searchable_text,
+    words,
+)
 from search.backends.base import (
     MARK_END,
     MARK_START,
@@ -32,7 +41,7 @@ from search.backends.base import (
 from search.documents import PortalDocument, alias_name
 from search.registry import PUBLIC, SearchDocument
 
-FIELDS = ["title^3", "body"]
+FIELDS = ["title^3", "body", "keywords^0.5"]
 FACET_FIELDS = {"kind": "kind", "service_area": "service_areas", "organisation": "organisation", "year": "year"}
 FACET_LIMIT = 20
 #: Documents per bulk request (Elasticsearch's advice: bulk requests of a few megabytes; see BULK_MAX_BYTES).
@@ -45,15 +54,21 @@ RESCORE_WINDOW = 500
 RANKING_FIELDS = ["hits.total", "hits.hits._id", "hits.hits._score", "hits.hits.fields", "aggregations.*.buckets.key",
                   "aggregations.*.buckets.doc_count"]
 #: The window's date and boost, read from doc values (the date as ISO 8601, which _parse_date reads).
-RANKING_DOCVALUES = [{"field": "date", "format": "strict_date_optional_time"}, "boost"]
+RANKING_DOCVALUES = [{"field": "date", "format": "strict_date_optional_time"}, "boost", "kind"]
 #: Recency: a Gaussian decay on the document's date, as Elasticsearch's ``gauss`` decay function computes it.
 RECENCY_SCALE_DAYS, RECENCY_OFFSET_DAYS, RECENCY_DECAY, RECENCY_WEIGHT = 1825, 30, 0.5, 0.5
 #: A bulk request is also cut at this size, so a batch of long documents never makes one huge request (the client's default is 100 MB).
 BULK_MAX_BYTES = 10 * 1024 * 1024
 
 
+#: An event that is over ranks at this share of its score (as on the database backend).
+PAST_EVENT_FACTOR = 0.5
+#: How much of a body the fallback highlighter reads when the engine's highlighter marked nothing.
+FALLBACK_CHARS = 20_000
+
+
 def _clean(text: str) -> str:
-    return (text or "").replace(MARK_START, "").replace(MARK_END, "")
+    return searchable_text((text or "").replace(MARK_START, "").replace(MARK_END, ""))
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -116,11 +131,13 @@ class ElasticsearchBackend(SearchBackend):
     @staticmethod
     def _source(document: SearchDocument) -> dict:
         title, body = _clean(document.title)[:500], _clean(document.body)[:MAX_BODY_CHARS]
+        keywords = _clean(document_keywords(document))[:20_000]
         return {
             "kind": document.kind,
             "object_pk": str(document.pk),
             "title": title,
             "body": body,
+            "keywords": keywords,
             "url": document.url,
             "audience": document.audience,
             "service_areas": list(dict.fromkeys(document.service_areas)),
@@ -128,7 +145,7 @@ class ElasticsearchBackend(SearchBackend):
             "date": document.date.isoformat() if document.date else None,
             "year": document.date.year if document.date else None,
             "boost": document.boost,
-            "spell": f"{title}\n{body[:50_000]}",
+            "spell": f"{title}\n{body[:50_000]}\n{keywords}",
         }
 
     def _bulk(self, actions: list[dict], refresh) -> None:
@@ -211,13 +228,25 @@ class ElasticsearchBackend(SearchBackend):
         return clauses
 
     @staticmethod
-    def _text_query(clauses) -> list:
+    def _text_query(clauses, fuzzy: set[str] = frozenset()) -> list:
+        """One query per clause: any of its phrases; a word in ``fuzzy`` also matches words a few edits away."""
         from elasticsearch_dsl import Q
 
-        return [
-            Q("bool", should=[Q("multi_match", query=" ".join(alt), fields=FIELDS, type="phrase") for alt in alternatives], minimum_should_match=1)
-            for alternatives in clauses
-        ]
+        queries = []
+        for alternatives in clauses:
+            should = [Q("multi_match", query=" ".join(alt), fields=FIELDS, type="phrase") for alt in alternatives]
+            should += [Q("multi_match", query=alt[0], fields=FIELDS, fuzziness="AUTO", prefix_length=1, max_expansions=20)
+                       for alt in alternatives if len(alt) == 1 and alt[0] in fuzzy]
+            queries.append(Q("bool", should=should, minimum_should_match=1))
+        return queries
+
+    def _dnf_query(self, dnf, fuzzy: set[str] = frozenset()):
+        """Any of the conjunctions, each needing all its clauses."""
+        from elasticsearch_dsl import Q
+
+        if len(dnf) == 1:
+            return Q("bool", must=self._text_query(dnf[0], fuzzy))
+        return Q("bool", should=[Q("bool", must=self._text_query(clauses, fuzzy)) for clauses in dnf], minimum_should_match=1)
 
     def _search(self):
         from elasticsearch_dsl import Search
@@ -225,7 +254,15 @@ class ElasticsearchBackend(SearchBackend):
         return Search(using=self.client, index=self.alias)
 
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
-               page: int = 1, page_size: int = 10) -> SearchResults:
+               page: int = 1, page_size: int = 10, autocorrect: bool = True) -> SearchResults:
+        from elasticsearch import NotFoundError
+
+        try:
+            return super().search(query, viewer_audience, filters, page, page_size, autocorrect)
+        except NotFoundError:  # nothing indexed yet: the alias does not exist
+            return SearchResults(query=query, hits=[], total=0, page=max(1, page), page_size=page_size, backend=self.name)
+
+    def _search_dnf(self, query, dnf, audiences, filters, page, page_size, fuzzy: set[str] = frozenset()) -> SearchResults:
         """Two requests: the ranking (best text matches, total, facets), then the page's hits with highlights.
 
         Recency (a gentle boost, at most half as much again, fading over about five years) and each document's own
@@ -245,15 +282,9 @@ class ElasticsearchBackend(SearchBackend):
         from elasticsearch import NotFoundError
         from elasticsearch_dsl import A, Q
 
-        audiences = visible_audiences(viewer_audience)
-        filters = {name: value for name, value in (filters or {}).items() if value}
-        page = max(1, page)
         results = SearchResults(query=query, hits=[], total=0, page=page, page_size=page_size, backend=self.name)
-        clauses = parse_query(query)
-        if not clauses:
-            return results
-        text = Q("bool", must=self._text_query(clauses))
-        matched = Q("bool", must=self._text_query(clauses), filter=self._filters(audiences, filters))
+        text = self._dnf_query(dnf, fuzzy)
+        matched = Q("bool", must=[text], filter=self._filters(audiences, filters))
         window = max(RESCORE_WINDOW, page * page_size)
         # Date and boost from doc values, not _source: on Lucene reading each of the window's _source means
         # decompressing and parsing its whole stored document (title, body, spell) to pick two fields out of it.
@@ -272,8 +303,12 @@ class ElasticsearchBackend(SearchBackend):
         ranked = []
         for n, hit in enumerate(hits.get("hits", [])):
             values = hit.get("fields") or {}
-            date, boost = (values.get("date") or [None])[0], (values.get("boost") or [None])[0]
-            ranked.append((adjusted_score(hit.get("_score") or 0.0, _parse_date(date), boost, now), n, hit["_id"]))
+            date, boost = _parse_date((values.get("date") or [None])[0]), (values.get("boost") or [None])[0]
+            kind = (values.get("kind") or [None])[0]
+            score = adjusted_score(hit.get("_score") or 0.0, date, boost, now)
+            if kind == "event" and date is not None and _aware(date) < now:
+                score *= PAST_EVENT_FACTOR
+            ranked.append((score, n, hit["_id"]))
         ranked.sort(key=lambda item: (-item[0], item[1]))  # equal scores keep the engine's order
         chosen = ranked[(page - 1) * page_size: page * page_size]
         aggregations = response.get("aggregations", {})
@@ -282,12 +317,22 @@ class ElasticsearchBackend(SearchBackend):
             ordered = sorted(buckets, key=lambda b: -int(b["key"])) if facet == "year" else buckets
             results.facets[facet] = [FacetCount(str(b["key"]), b["doc_count"]) for b in ordered]
         if chosen:
-            results.hits = self._page_hits([(key, score) for score, _n, key in chosen], text, audiences)
-        if not results.total:
-            results.suggestion = self._suggest(query, audiences)
+            results.hits = self._page_hits([(key, score) for score, _n, key in chosen], text, audiences, query)
         return results
 
-    def _page_hits(self, chosen: list[tuple[str, float]], text, audiences: list[str]) -> list[SearchHit]:
+    def _search_fuzzy(self, query, parsed: ParsedQuery, audiences, filters, page, page_size) -> SearchResults | None:
+        """The engine's own fuzzy matching (edit distance AUTO, first letter kept) for the plain words: all, then all but one."""
+        fuzzy = {term for term in parsed.terms if term.isalpha() and len(term) >= 4}
+        if not fuzzy:
+            return None
+        for dnf in (parsed.dnf(), parsed.dnf(drop_one=True)):
+            if dnf:
+                results = self._search_dnf(query, dnf, audiences, filters, page, page_size, fuzzy)
+                if results.total:
+                    return results
+        return None
+
+    def _page_hits(self, chosen: list[tuple[str, float]], text, audiences: list[str], query: str = "") -> list[SearchHit]:
         """The chosen documents (key, adjusted score), in that order, with their fields and highlights."""
         from elasticsearch_dsl import Q
 
@@ -308,7 +353,7 @@ class ElasticsearchBackend(SearchBackend):
             source = hit.to_dict()
             highlight = getattr(hit.meta, "highlight", None)
             fragments = list(getattr(highlight, "body", []) or []) if highlight else []
-            html = " … ".join(marked_to_html(fragment) for fragment in fragments) if fragments else plain_excerpt(self._opening(key))
+            html = " … ".join(marked_to_html(fragment) for fragment in fragments) if fragments else highlight_words(self._opening(key), query)
             hits.append(SearchHit(
                 key=key, kind=source["kind"], pk=source["object_pk"], title=source["title"], url=source["url"],
                 highlight=html, date=_parse_date(source.get("date")), organisation=source.get("organisation") or "",
@@ -353,10 +398,11 @@ class ElasticsearchBackend(SearchBackend):
         found = self._guard(self.client.search, index=self.alias, query={"ids": {"values": [key]}},
                             source={"includes": ["body"]}, size=1)
         hits = found["hits"]["hits"]
-        return (hits[0]["_source"].get("body") or "")[:400] if hits else ""
+        return (hits[0]["_source"].get("body") or "")[:FALLBACK_CHARS] if hits else ""
 
-    def _suggest(self, query: str, audiences: list[str]) -> str | None:
-        terms = plain_terms(query)
+    def _correct(self, query: str, parsed: ParsedQuery, audiences: list[str]) -> str | None:
+        """The term suggester's best spelling for each plain word, offered only if a filtered count finds something visible."""
+        terms = list(dict.fromkeys(parsed.terms))
         if not terms:
             return None
         search = self._search().extra(size=0)
@@ -376,7 +422,7 @@ class ElasticsearchBackend(SearchBackend):
             return None
         from elasticsearch_dsl import Q
 
-        count = self._search().query(Q("bool", must=self._text_query(parse_query(suggestion)), filter=self._filters(audiences, {})))
+        count = self._search().query(Q("bool", must=[self._dnf_query(parse(suggestion).dnf())], filter=self._filters(audiences, {})))
         return suggestion if self._guard(count.count) else None
 
     def check_health(self) -> None:
@@ -409,6 +455,10 @@ def adjusted_score(text_score: float, date: datetime | None, boost, now: datetim
     except (TypeError, ValueError):
         boost = 1.0
     return text_score * (1.0 + RECENCY_WEIGHT * recency) * boost
+
+
+def _aware(date: datetime) -> datetime:
+    return timezone.make_aware(date, dt_timezone.utc) if timezone.is_naive(date) else date
 
 
 def _parse_date(value) -> datetime | None:

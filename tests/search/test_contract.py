@@ -155,20 +155,147 @@ def test_members_only_words_find_nothing_for_anonymous(backend):
     assert results.total == 0 and results.hits == [] and all(not counts for counts in results.facets.values())
 
 
-def test_suggestion_never_offers_members_only_words_to_anonymous(backend):
+def test_correction_never_offers_members_only_words_to_anonymous(backend):
     _public_and_members(backend)
 
-    assert backend.search("tarif", viewer_audience=PUBLIC).suggestion is None
-    assert backend.search("tarif", viewer_audience=MEMBERS).suggestion == "tariff"
+    public = backend.search("tarif", viewer_audience=PUBLIC)
+    member = backend.search("tarif", viewer_audience=MEMBERS)
+
+    assert public.corrected is None and public.total == 0 and public.hits == []
+    assert member.corrected == "tariff" and keys(member) == ["case_study:2"]
 
 
-def test_did_you_mean_corrects_a_misspelling(backend):
+def test_misspelling_shows_the_corrected_results_at_once(backend):
     backend.index_documents([make_document(1, "Dermatology", "A community dermatology service business case.")])
 
     results = backend.search("dermatolgy")
 
-    assert results.total == 0
-    assert results.suggestion == "dermatology"
+    assert results.corrected == "dermatology"
+    assert keys(results) == ["case_study:1"]
+
+
+def test_misspelling_is_searched_as_typed_when_autocorrect_is_off(backend):
+    backend.index_documents([make_document(1, "Dermatology", "A community dermatology service business case.")])
+
+    results = backend.search("dermatolgy", autocorrect=False)
+
+    assert results.corrected is None and results.total == 0
+
+
+def test_question_words_are_not_required(backend):
+    backend.index_documents([make_document(1, "Business-case template", "A template for writing a business case.")])
+
+    assert keys(backend.search("how do I write a business case")) == ["case_study:1"]
+
+
+def test_most_words_match_when_every_word_finds_nothing(backend):
+    backend.index_documents([
+        make_document(1, "Community dermatology clinic", "Skin referrals seen in the community."),
+        make_document(2, "Diabetes clinic", "Foot checks."),
+    ])
+
+    results = backend.search("community dermatology clinic tendring")
+
+    assert results.relaxed == "some_words"
+    assert keys(results)[0] == "case_study:1"
+
+
+def test_quoted_phrase_is_never_dropped_when_relaxing(backend):
+    backend.index_documents([
+        make_document(1, "Community dermatology clinic", "Skin referrals."),
+        make_document(2, "Hospital clinic for skin", "Dermatology outpatients in the community hospital."),
+    ])
+
+    assert keys(backend.search('"community dermatology" clinic tendring')) == ["case_study:1"]
+
+
+def test_two_misspelt_words_find_their_near_spellings(backend):
+    backend.index_documents([make_document(1, "Ophthalmology pathway", "Glaucoma and cataract follow-up in the community.")])
+
+    results = backend.search("opthalmology glaucomma")
+
+    assert keys(results) == ["case_study:1"]
+
+
+def test_short_abbreviation_is_not_stemmed_into_another_word(backend):
+    backend.index_documents([
+        make_document(1, "Directed enhanced services", "The DES for extended hours."),
+        make_document(2, "De-escalation training", "Calming an angry patient."),
+    ])
+
+    assert keys(backend.search("des")) == ["case_study:1"]
+
+
+def test_abbreviation_in_capitals_is_found_by_its_long_form(backend):
+    backend.index_documents([make_document(1, "Extended hours", "Practices signed up to the LES in April.")])
+
+    assert keys(backend.search("local enhanced services")) == ["case_study:1"]
+
+
+def test_plural_abbreviation_finds_the_long_form(backend):
+    backend.index_documents([make_document(1, "Long-term conditions", "Case management of long term conditions.")])
+
+    assert keys(backend.search("LTCs")) == ["case_study:1"]
+
+
+def test_skin_finds_dermatology(backend):
+    backend.index_documents([make_document(1, "Dermatology triage", "Triage of referrals.")])
+
+    assert keys(backend.search("skin")) == ["case_study:1"]
+
+
+def test_american_spelling_finds_the_british_one(backend):
+    backend.index_documents([make_document(1, "Paediatric asthma", "Children's asthma clinics.")])
+
+    assert keys(backend.search("pediatric asthma")) == ["case_study:1"]
+
+
+def test_hyphenated_word_is_found_joined_and_split(backend):
+    backend.index_documents([make_document(1, "Service re-design", "Physiotherapy self-referral.")])
+
+    assert keys(backend.search("redesign")) == ["case_study:1"]
+    assert keys(backend.search("self referral")) == ["case_study:1"]
+
+
+def test_email_addresses_and_web_addresses_are_not_searched(backend):
+    backend.index_documents([make_document(1, "Contacts", "Write to jane.doe@anglia.nhs.uk or see www.westsuffolk.nhs.uk for minutes.")])
+
+    assert backend.search("anglia").total == 0
+    assert backend.search("westsuffolk").total == 0
+
+
+def test_organisation_and_service_area_are_searched(backend):
+    backend.index_documents([make_document(1, "Extended scope practitioner triage", "Triage of back pain.", kind="matrix_entry",
+                                           organisation="Tendring Cluster", areas=["Urgent care"])])
+
+    assert keys(backend.search("tendring triage")) == ["matrix_entry:1"]
+    assert keys(backend.search("urgent care")) == ["matrix_entry:1"]
+
+
+def test_snippet_has_no_markdown(backend):
+    backend.index_documents([make_document(1, "Plan", "**Dermatology** | 2007 | £30,000 |\n|---|---|---|\n## Outcomes")])
+
+    highlight = backend.search("dermatology").hits[0].highlight
+
+    assert "**" not in highlight and "|" not in highlight and "##" not in highlight
+
+
+def test_title_only_match_still_has_a_highlight(backend):
+    backend.index_documents([make_document(1, "Diabetes foot clinic", "Podiatrists check the feet of people with diabetes.")])
+
+    assert "<mark>" in backend.search("diabetes foot clinic").hits[0].highlight
+
+
+def test_past_event_ranks_below_an_upcoming_one(backend):
+    from datetime import timedelta
+
+    now = datetime.now(timezone.utc)
+    backend.index_documents([
+        make_document(1, "Business case training", "business case training", kind="event", date=now - timedelta(days=40)),
+        make_document(2, "Business case training", "business case training", kind="event", date=now + timedelta(days=400)),
+    ])
+
+    assert keys(backend.search("business case training")) == ["event:2", "event:1"]
 
 
 def test_no_suggestion_when_results_are_found(backend):

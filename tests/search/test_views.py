@@ -58,11 +58,61 @@ def test_facet_links_filter_results(client_for, member, indexed):
     assert b"Remove filter: Templates" in response.content
 
 
-def test_misspelling_offers_did_you_mean(client, indexed):
+def test_misspelling_shows_results_for_the_correction_with_a_way_back(client, indexed):
     response = client.get("/search/", {"q": "dermatolgy"})
 
-    assert b"Did you mean" in response.content
-    assert b'href="?q=dermatology"' in response.content
+    content = response.content.decode()
+    assert "Showing results for <strong>dermatology</strong>" in content
+    assert "Community dermatology service" in content
+    assert 'href="?q=dermatolgy&amp;spelling=exact"' in content
+
+
+def test_search_instead_for_what_was_typed_searches_it_as_typed(client, indexed):
+    response = client.get("/search/", {"q": "dermatolgy", "spelling": "exact"})
+
+    content = response.content.decode()
+    assert "Showing results for" not in content
+    assert "No results" in content
+
+
+def test_empty_page_offers_places_to_browse_and_the_forum(client, indexed):
+    content = client.get("/search/", {"q": "zzzzqqq"}).content.decode()
+
+    assert 'href="/redesign/case-studies/"' in content and 'href="/redesign/"' in content
+    assert 'href="/redesign/templates/"' in content and 'href="/forum/"' in content
+    assert "remove a filter" not in content
+
+
+def test_empty_page_offers_to_remove_a_filter_only_when_one_is_set(client, indexed):
+    content = client.get("/search/", {"q": "zzzzqqq", "kind": "event"}).content.decode()
+
+    assert "remove a filter" in content
+
+
+def test_visitor_is_told_members_can_search_more_without_saying_what(client, indexed):
+    content = client.get("/search/", {"q": "tariff"}).content.decode()
+
+    assert "Members of the network can search more" in content
+    assert "tariff figures" not in content and "Colchester" not in content and "Templates" not in content
+
+
+def test_member_is_not_told_to_sign_in(client_for, member, indexed):
+    content = client_for(member).get("/search/", {"q": "dermatology"}).content.decode()
+
+    assert "Members of the network can search more" not in content
+
+
+def test_past_event_is_marked_past(client, database_settings, db):
+    from datetime import datetime, timedelta, timezone
+
+    from search.backends import get_backend
+
+    backend = get_backend()
+    backend.clear()
+    backend.index_documents([make_document(1, "Business case training", "training", kind="event",
+                                           date=datetime.now(timezone.utc) - timedelta(days=30))])
+
+    assert b">Past</strong>" in client.get("/search/", {"q": "training"}).content
 
 
 def test_pagination_links_to_next_page(client, database_settings, db):

@@ -10,6 +10,11 @@ from directory.privacy import ANY_MEMBER, CONTACT_FIELDS
 from search.registry import MEMBERS, Searchable, SearchDocument, register
 
 
+#: How a person's entry weighs against topical results: a profile that lists "dermatology" as an interest is
+#: not what someone searching for dermatology wants first.
+PEOPLE_BOOST = 0.3
+
+
 class MemberSearchable(Searchable):
     kind = "member"
     label = "People"
@@ -40,7 +45,8 @@ class MemberSearchable(Searchable):
             service_areas=tuple(areas),
             organisation=orgs[0] if orgs else "",
             date=member.joined_at,
-            extra={"contact": shown, "job_role": member.get_job_role_display()},
+            # People have their own small block on the page; in the main list they rank below topical work.
+            extra={"contact": shown, "job_role": member.get_job_role_display(), "boost": PEOPLE_BOOST},
         )
 
 

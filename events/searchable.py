@@ -28,7 +28,7 @@ class EventSearchable(Searchable):
             audience=PUBLIC if obj.audience == Audience.PUBLIC else MEMBERS,
             service_areas=tuple(area.name for area in obj.service_areas.all()),
             date=obj.starts_at,
-            extra={"event_type": obj.get_event_type_display()},
+            extra={"event_type": obj.get_event_type_display(), "keywords": [obj.get_event_type_display()]},
         )
 
 

@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
 
         from portal.core import addresses, audit, permissions, realtime, roles, sessions, signals  # noqa: F401 - connects receivers
         from portal.guidance import searchable  # noqa: F401 - registers guidance with search (search.apps finds only <app>.searchable)
+        from portal.site import searchable as site_searchable  # noqa: F401 - registers the site's standard pages with search
 
         audit.connect_receivers()
         permissions.connect_receivers()

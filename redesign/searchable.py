@@ -19,7 +19,7 @@ class MatrixEntrySearchable(Searchable):
     model = MatrixEntry
 
     def queryset(self):
-        return MatrixEntry.objects.select_related("organisation", "service_area")
+        return MatrixEntry.objects.select_related("organisation", "service_area").prefetch_related("leads__user")
 
     def to_document(self, obj: MatrixEntry) -> SearchDocument:
         body = "\n".join(filter(None, [obj.summary, obj.ppi, obj.outcomes, obj.stop_reason]))
@@ -33,7 +33,9 @@ class MatrixEntrySearchable(Searchable):
             service_areas=(obj.service_area.name,),
             organisation=obj.organisation.name,
             date=obj.updated_at,
-            extra={"stage": obj.get_stage_display()},
+            # Found by its stage and its leads' names as well as its organisation and service area (keywords).
+            extra={"stage": obj.get_stage_display(),
+                   "keywords": [obj.get_stage_display(), *(lead.display_name for lead in obj.leads.all())]},
         )
 
 
@@ -68,15 +70,25 @@ class TemplateSearchable(Searchable):
     model = Template
 
     def queryset(self):
-        return Template.objects.select_related("organisation", "service_area")
+        return Template.objects.select_related("organisation", "service_area").prefetch_related("versions__document__search_text")
+
+    def objects_using_document(self, document):
+        return Template.objects.filter(versions__document=document).distinct()
 
     def to_document(self, obj: Template) -> SearchDocument:
+        # The text of every version's file (search.extraction): a phrase from the business case finds its template.
+        texts = []
+        for version in obj.versions.all():
+            extracted = getattr(version.document, "search_text", None)
+            if extracted is not None and extracted.is_extracted and extracted.text:
+                texts.append(extracted.text)
         return SearchDocument(
             kind=self.kind,
             pk=str(obj.pk),
             title=obj.title,
             # The service area is part of the text, so "dermatology business case" finds the dermatology template.
-            body="\n".join(filter(None, [obj.get_kind_display(), obj.service_area.name if obj.service_area else "", obj.description])),
+            body="\n".join(filter(None, [obj.get_kind_display(), obj.service_area.name if obj.service_area else "", obj.description,
+                                         *texts])),
             url=obj.get_absolute_url(),
             audience=PUBLIC if obj.audience == Audience.PUBLIC else MEMBERS,
             service_areas=(obj.service_area.name,) if obj.service_area else (),

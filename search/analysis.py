@@ -85,7 +85,7 @@ STOP_WORDS = frozenset(
 QUESTION_WORDS = frozenset(
     "how do does did doing i im i'm we you what whats what's where which who whom whose why when can could should "
     "would is are am any anyone anybody anything someone somebody something my our me your find finding get "
-    "getting need needs want wants know tell there here please about have has had got out".split()
+    "getting need needs want wants know tell there here please have has had got out".split()
 )
 
 #: Words a query ignores: stop words and question words.
@@ -316,7 +316,8 @@ def document_keywords(document) -> str:
         extra = (extra,)
     parts = [document.organisation or "", *document.service_areas, *extra]
     parts += index_keywords(f"{document.title}\n{(document.body or '')[:200_000]}")
-    return "\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
+    # "Bath & North East Somerset" is searched as "bath and north east somerset" (SQLite keeps "and" in a phrase).
+    return "\n".join(dict.fromkeys(part.strip().replace(" & ", " and ") for part in parts if part and part.strip()))
 
 
 def _stem(word: str) -> str:

@@ -7,6 +7,7 @@ Idempotent: documents are found by title, the index is rebuilt in place
 """
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from pathlib import Path
 
 from django.core.files import File
@@ -17,13 +18,18 @@ from search.services import iter_all_documents, writing_backends
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
-#: (file, title, members only, tags)
+#: (file, title, members only, tags, when it was published: the date line and Year facet show this, not the demo's build date)
 PAPERS = [
-    ("pbc-briefing-note-for-practices.txt", "Practice based commissioning: a briefing note for practices (Essex LMCs)", False, ["Prescribing"]),
-    ("pbc-policy-into-practice.txt", "Practice Based Commissioning: policy into practice (NHS Alliance, 2005)", False, ["COPD"]),
-    ("pbc-network-workshop-notes-2008.txt", "Notes of the PbC Network workshop at Chilford Hall, 10 April 2008", True, []),
-    ("pbc-for-local-authorities.txt", "Practice based commissioning: an introduction for a local authority audience", False, []),
-    ("banes-pbc-commissioning-plan-2007-08.txt", "BANES PBC Consortium commissioning plan 2007/08 (draft)", True, ["Dermatology", "Musculoskeletal"]),
+    ("pbc-briefing-note-for-practices.txt", "Practice based commissioning: a briefing note for practices (Essex LMCs)", False, ["Prescribing"],
+     date(2005, 12, 1)),
+    ("pbc-policy-into-practice.txt", "Practice Based Commissioning: policy into practice (NHS Alliance, 2005)", False, ["COPD"],
+     date(2005, 12, 1)),
+    ("pbc-network-workshop-notes-2008.txt", "Notes of the PbC Network workshop at Chilford Hall, 10 April 2008", True, [],
+     date(2008, 4, 10)),
+    ("pbc-for-local-authorities.txt", "Practice based commissioning: an introduction for a local authority audience", False, [],
+     date(2006, 9, 4)),
+    ("banes-pbc-commissioning-plan-2007-08.txt", "BANES PBC Consortium commissioning plan 2007/08 (draft)", True, ["Dermatology", "Musculoskeletal"],
+     date(2007, 6, 22)),
 ]
 
 
@@ -38,14 +44,19 @@ def build(region: dict, *, rebuild_index: bool = True) -> None:
     papers = public.get_children().filter(name="Network papers").first() or public.add_child(name="Network papers")
     members_papers = root.get_children().filter(name="Members' papers").first() or root.add_child(name="Members' papers")
     CollectionViewRestriction.objects.get_or_create(collection=members_papers, restriction_type=CollectionViewRestriction.LOGIN)
-    for filename, title, members_only, tags in PAPERS:
+    from django.utils import timezone
+
+    for filename, title, members_only, tags, published in PAPERS:
+        published_at = timezone.make_aware(datetime.combine(published, time(12)))
         if Document.objects.filter(title=title).exists():
+            Document.objects.filter(title=title).update(created_at=published_at)
             continue
         with transaction.atomic(), open(DEMO_DIR / filename, "rb") as handle:
             document = Document(title=title, collection=members_papers if members_only else papers)
             document.file.save(filename, File(handle), save=False)
             document.save()
             document.tags.add(*tags)
+        Document.objects.filter(pk=document.pk).update(created_at=published_at)
     if not rebuild_index:
         return
     for backend in writing_backends():

@@ -62,6 +62,10 @@ class Searchable:
         """The document for ``obj``, or None when it must not be searchable (draft, hidden, erased)."""
         raise NotImplementedError(f"{type(self).__name__} must implement to_document()")
 
+    def objects_using_document(self, document) -> models.QuerySet | list:
+        """Objects whose search entry holds the text of this Wagtail document (re-indexed once its text is extracted)."""
+        return []
+
 
 _registry: dict[str, Searchable] = {}
 

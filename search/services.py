@@ -151,6 +151,9 @@ def extract_and_index_document(document_id: int) -> str:
         },
     )
     refresh_entry("document", str(document.pk))
+    for kind, searchable in registered().items():  # a template holds its files' text: it is re-indexed with it
+        for obj in searchable.objects_using_document(document):
+            refresh_entry(kind, str(obj.pk))
     return "extracted" if result.ok else "failed"
 
 

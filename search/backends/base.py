@@ -112,6 +112,10 @@ class SearchBackend:
         never dropped.  Every step is filtered by the viewer's audience inside the engine, so a correction
         or a near spelling is only ever offered when it finds something the viewer may see.
         """
+        return _collapse_near_duplicates(self._search_ladder(query, viewer_audience, filters, page, page_size, autocorrect))
+
+    def _search_ladder(self, query: str, viewer_audience: str, filters: dict[str, str] | None, page: int, page_size: int,
+                       autocorrect: bool) -> SearchResults:
         from search.analysis import parse
 
         audiences = visible_audiences(viewer_audience)
@@ -180,3 +184,27 @@ class SearchBackend:
     def check_health(self) -> None:
         """Raise if the engine cannot answer; used by /health/."""
         raise NotImplementedError(f"{type(self).__name__} must implement check_health()")
+
+
+def _near_duplicate_key(hit: SearchHit) -> tuple[str, str] | None:
+    """Templates that differ only by a bracketed note ("… specification (Chelmsford North Cluster)") are one result."""
+    import re
+
+    if hit.kind != "template":
+        return None
+    return hit.kind, re.sub(r"\s*\([^)]*\)", "", hit.title.lower()).strip()
+
+
+def _collapse_near_duplicates(results: SearchResults) -> SearchResults:
+    """Keep the best of each group of near-identical templates on the page (the others are a click away on it)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for hit in results.hits:
+        key = _near_duplicate_key(hit)
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(hit)
+    results.hits = kept
+    return results

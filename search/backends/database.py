@@ -430,7 +430,6 @@ class DatabaseBackend(SearchBackend):
     def _near_words(self, word: str, limit: int, cutoff: float | None = None) -> list[str]:
         """Indexed words spelt like ``word``, most alike first: pg_trgm's similarity on PostgreSQL (its trigram index
         finds the candidates), else difflib over the words of about the same length and first letter."""
-
         cutoff = self.NEAR_CUTOFF if cutoff is None else cutoff
         candidates: list[str] = []
         if connection.vendor == "postgresql" and _has_trigrams():
@@ -719,14 +718,17 @@ class _PostgreSQL:
     #: Relevance: ts_rank (title weighs 1.0, body and keywords 0.4) divided by 1 + log(length) (normalisation 1, so a
     #: long paper does not float to the top on the number of its mentions alone), times the document's boost, times up
     #: to 1.5 for recent work, halved for an event that is over.
-    RANK = ("ts_rank(d.search_vector, query, 1) * d.boost * "
+    #: A title match is also scored on the title alone (every weight 1), which no body length normalises away: a long
+    #: template whose title has every word ranks above a short note that mentions them.
+    RANK = ("(ts_rank(d.search_vector, query, 1) + 0.5 * ts_rank('{1,1,1,1}', to_tsvector('english'::regconfig, d.title), query)) "
+            "* d.boost * "
             "(1.0 + 0.5 / (1.0 + COALESCE(GREATEST(0.0, EXTRACT(EPOCH FROM (now() - d.date))) / 31557600.0, 20.0))) * "
             f"(CASE WHEN d.kind = 'event' AND d.date < now() THEN {PAST_EVENT_FACTOR} ELSE 1.0 END)")
     #: How much of a long body a headline is drawn from, and how far before the first possible match it starts.
     HEADLINE_CHARS = 8_000
     HEADLINE_LEAD = 300
     #: Each match's id, facet fields and rank, computed once; every part of the answer reads this.
-    MATCHES = "WITH m AS MATERIALIZED (SELECT d.id, d.kind, d.organisation, d.year, " + RANK + " AS rank {where}) "
+    MATCHES = "WITH m AS MATERIALIZED (SELECT d.id, d.kind, d.organisation, d.year, " + RANK.replace("{", "{{").replace("}", "}}") + " AS rank {where}) "
 
     def scan(self, cursor, where, params, match, page, page_size) -> _Scan:
         """The page, the facet groups and the service areas: exactly for most queries, bounded for very common ones.

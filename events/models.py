@@ -16,11 +16,12 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import F, Min, Prefetch, Q
+from django.db.models import Count, F, Min, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -160,7 +161,7 @@ class EventPage(Page):
         InlinePanel("sessions", label="Sessions", min_num=1),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url"), FieldPanel("external_url")], heading="Where"),
         FieldPanel("speakers"),
-        FieldPanel("service_areas"),
+        FieldPanel("service_areas", widget=forms.CheckboxSelectMultiple),  # as on guidance topics
         MultiFieldPanel(
             [
                 FieldPanel("takes_bookings"),
@@ -225,6 +226,10 @@ class EventPage(Page):
             return False
         closes = self.booking_closes()
         return closes is None or now < closes
+
+    def places_left(self, places_taken: int) -> int | None:
+        """Places still free when ``places_taken`` are held; None when the event has no limit."""
+        return None if self.capacity is None else max(self.capacity - places_taken, 0)
 
     def serve(self, request, *args, **kwargs):
         if self.is_members_only and not is_member(request.user):
@@ -452,9 +457,25 @@ def _parse_month(value: str) -> date:
         return today.replace(day=1)
 
 
+def add_event_url(user, index_page=None) -> str:
+    """The Wagtail editor's "add an event" page under the events index, for administrators who manage events ("" for others).
+
+    Asked only of people who manage bookings (their permissions are cached), so other members' calendar
+    pages cost no page-permission queries.
+    """
+    if not (is_member(user) and user.has_perm("events.manage_bookings") and user.has_perm("wagtailadmin.access_admin")):
+        return ""
+    index_page = index_page or EventIndexPage.objects.first()
+    if index_page is None or not index_page.permissions_for_user(user).can_add_subpage():
+        return ""
+    return reverse("wagtailadmin_pages:add", args=("events", "eventpage", index_page.pk))
+
+
 def calendar_context(index_page, request) -> dict:
     filters = _filters(request)
     context = {"filters": filters, "is_member": is_member(request.user)}
+    context["can_manage_events"] = context["is_member"] and request.user.has_perm("events.manage_bookings")
+    context["add_event_url"] = add_event_url(request.user, index_page) if context["can_manage_events"] else ""
     if request.GET.get("view") != "month":
         context["event_list"] = _event_list(index_page, request, filters, context["is_member"])
         return context
@@ -501,7 +522,15 @@ def _event_list(index_page, request, filters: dict, member: bool) -> str:
         now = timezone.now()
         events = _base_queryset(index_page, request, filters)
         events = events.upcoming(now) if filters["when"] == "upcoming" else events.past(now)
+        events = events.annotate(
+            places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.PLACE_STATUSES), distinct=True)
+        )
         page_obj = Paginator(events, PAGE_SIZE).get_page(page_number)
+        for event in page_obj.object_list:
+            # What the row says about places: "3 places left", or "Fully booked" with "Waiting list open" while
+            # booking is open (a full event takes people onto its waiting list until booking closes).
+            event.places_left_now = event.places_left(event.places_taken) if event.takes_bookings else None
+            event.booking_open_now = event.is_booking_open(now)
         html = render_to_string("events/_event_list.html", {
             "filters": filters,
             "event_types": EventType.choices,
@@ -518,10 +547,18 @@ def _event_list(index_page, request, filters: dict, member: bool) -> str:
 
 
 def seconds_until_an_event_ends(index_page, now: datetime | None = None) -> int:
-    """When the next event ends, it moves from "upcoming" to "past": a list cached now must not outlive that."""
+    """When the next event ends, it moves from "upcoming" to "past", and when booking opens, closes or an event
+    starts, its "Waiting list open" changes: a list cached now must not outlive the first of these."""
     now = now or timezone.now()
-    ends = EventPage.objects.child_of(index_page).filter(live=True, ends_at__gt=now).aggregate(first=Min("ends_at"))["first"]
-    return int((ends - now).total_seconds()) + 1 if ends else 24 * 3600
+    live = EventPage.objects.child_of(index_page).filter(live=True)
+    moments = live.aggregate(
+        ends=Min("ends_at", filter=Q(ends_at__gt=now)),
+        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+        opens=Min("booking_opens_at", filter=Q(booking_opens_at__gt=now)),
+        closes=Min("booking_closes_at", filter=Q(booking_closes_at__gt=now)),
+    )
+    first = min((moment for moment in moments.values() if moment is not None), default=None)
+    return int((first - now).total_seconds()) + 1 if first else 24 * 3600
 
 
 def event_context(event: EventPage, request) -> dict:
@@ -537,7 +574,7 @@ def event_context(event: EventPage, request) -> dict:
         "sessions": list(event.sessions.order_by("starts_at")),
         "booking": booking,
         "places_taken": places_taken,
-        "places_left": None if event.capacity is None else max(event.capacity - places_taken, 0),
+        "places_left": event.places_left(places_taken),
         "waiting_count": waiting,
         "booking_open": event.is_booking_open(),
         "can_book": is_member(user) and member is not None and event.is_booking_open() and booking is None,

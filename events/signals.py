@@ -5,9 +5,8 @@ The list (``events/_event_list.html``, cached per viewer class in
 audiences, summaries and service areas.  Any page change (an event edited,
 published, unpublished, moved or deleted, its sessions re-timed), a service
 area renamed, and any booking made, cancelled or moved up from the waiting list
-forgets every stored copy, and anonymous visitors' cached whole pages with it.  The list shows no booking figures today; bookings
-forget it all the same, so a "places left" added to a row later is not served
-stale.
+forgets every stored copy, and anonymous visitors' cached whole pages with it: each row shows the places
+left, or "Fully booked" and "Waiting list open", so a booking must not leave it stale.
 """
 from django.db.models.signals import post_delete, post_save
 

@@ -9,27 +9,27 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.models import Member
 from events import services
 from events.certificates import certificate_pdf
 from events.forms import BookOnBehalfForm, CapacityForm, EmailAttendeesForm
 from events.ics import calendar_for_event, calendar_for_events
-from events.models import Audience, Booking, CalendarFeed, EventPage, EventSession
+from events.models import Audience, Booking, CalendarFeed, EventPage, EventSession, add_event_url
 from events.services import EventsError
 from portal.core.addresses import absolute_url
 from portal.core.csv_stream import safe_cell as _csv_safe
-from portal.core.permissions import is_member, member_required, permission_required
+from portal.core.permissions import is_member, member_required, not_found_or_sign_in, permission_required
 
 MANAGE = "events.manage_bookings"
 
 
 def _event_for(request, pk: int) -> EventPage:
-    """A live event this person may see, or 404 (members-only events are invisible to others)."""
-    event = get_object_or_404(EventPage.objects.live(), pk=pk)
-    if event.audience == Audience.MEMBERS and not is_member(request.user):
-        raise Http404("No such event.")
+    """A live event this person may see; otherwise 404, or sign in for a signed-out visitor (whether or not it exists)."""
+    event = EventPage.objects.live().filter(pk=pk).first()
+    if event is None or (event.audience == Audience.MEMBERS and not is_member(request.user)):
+        raise not_found_or_sign_in(request, "No such event.")
     return event
 
 
@@ -58,22 +58,37 @@ def book(request, pk: int):
     return redirect(event.url)
 
 
-@require_POST
+def _safe_next(value: str) -> str:
+    return value if value.startswith("/") and not value.startswith("//") else ""
+
+
+@require_http_methods(["GET", "POST"])
 @member_required
 def cancel(request, pk: int):
-    booking = get_object_or_404(Booking.objects.select_related("event"), pk=pk)
+    """GET asks "are you sure?" (a place given up goes to the next person waiting); POST cancels."""
+    booking = get_object_or_404(Booking.objects.select_related("event", "member__user"), pk=pk)
     if booking.member_id != request.user.member.pk and not request.user.has_perm(MANAGE):
         raise PermissionDenied("You can only cancel your own bookings.")
+    if request.method == "GET":
+        if not booking.is_active:
+            messages.info(request, "This booking is already cancelled.")
+            return redirect(booking.event.url)
+        return render(request, "events/cancel_booking.html", {
+            "booking": booking,
+            "event": booking.event,
+            "is_own": booking.member_id == request.user.member.pk,
+            "next": _safe_next(request.GET.get("next", "")),
+            "breadcrumbs": [{"title": "Events", "url": "/events/"}, {"title": booking.event.title, "url": booking.event.url}],
+        })
+    leaves_waiting_list = booking.status == Booking.Status.WAITLISTED and booking.member.user_id == request.user.pk
     try:
         services.cancel_booking(booking, by=request.user)
     except EventsError as refusal:
         messages.error(request, refusal.user_message)
     else:
-        messages.success(request, "The booking has been cancelled.")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect(booking.event.url)
+        messages.success(request, "You have left the waiting list." if leaves_waiting_list else "The booking has been cancelled.")
+    next_url = _safe_next(request.POST.get("next", ""))
+    return redirect(next_url or booking.event.url)
 
 
 def event_ics(request, pk: int):
@@ -187,7 +202,8 @@ def manage_overview(request):
     return render(
         request,
         "events/manage_overview.html",
-        {"events": events, "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": "Events", "url": "/events/"}]},
+        {"events": events, "add_event_url": add_event_url(request.user),
+         "breadcrumbs": [{"title": "Home", "url": "/"}, {"title": "Events", "url": "/events/"}]},
     )
 
 
@@ -262,6 +278,13 @@ def manage_email(request, pk: int):
     return render(request, "events/manage.html", _manage_context(event, behalf_form=BookOnBehalfForm(event=event), capacity_form=CapacityForm(initial={"capacity": event.capacity}), email_form=form), status=400)
 
 
+def _attendance(booking: Booking) -> str:
+    """The attendance column as the manage page words it; nothing for someone still on the waiting list."""
+    if booking.status == Booking.Status.ATTENDED:
+        return "Attended"
+    return "Not recorded" if booking.holds_place else ""
+
+
 @permission_required(MANAGE)
 def attendees_csv(request, pk: int):
     event = get_object_or_404(EventPage, pk=pk)
@@ -282,7 +305,7 @@ def attendees_csv(request, pk: int):
                 b.place or "",
                 b.position or "",
                 timezone.localtime(b.created_at).strftime("%d/%m/%Y %H:%M"),
-                "Yes" if b.status == Booking.Status.ATTENDED else "No",
+                _attendance(b),
             ]
         )
     return response

@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.core.audit.AuditActorMiddleware",
     "portal.core.middleware.RequireMFAForAdminRolesMiddleware",
+    "portal.core.middleware.SignInForMembersContentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: answers anonymous visitors' cached home and guidance pages before routing (portal/core/page_cache.py).
     "portal.core.page_cache.PageCacheMiddleware",
@@ -374,11 +375,17 @@ FORM_RENDERER = "portal.site.forms.NHSFormRenderer"
 
 # The home page's sections, in order: (key, title, "more" link, the app's module with ``home_items(user, limit)``,
 # text when it has nothing, "more" label).  Read by portal/core/home_items.py; an app left out shows nothing.
+# (key, heading, "all" address, module with home_items, text when empty, "all" link, what members see there, said to
+# people who are not members in general terms instead of the text when empty: portal/core/home_items.py)
 PORTAL_HOME_SECTIONS = [
-    ("guidance", "Latest guidance", "/guidance/", "portal.guidance.home", "No guidance has been published yet.", "All guidance"),
-    ("events", "Upcoming events", "/events/", "events.home", "No events are planned at the moment.", "All events"),
-    ("questions", "Recent questions", "/forum/", "forum.home", "No questions have been asked yet.", "All message boards"),
-    ("case_studies", "Newest case studies", "/redesign/case-studies/", "redesign.home", "No case studies have been shared yet.", "All case studies"),
+    ("guidance", "Latest guidance", "/guidance/", "portal.guidance.home", "No guidance has been published yet.", "All guidance",
+     "Network members can also read guidance written for members."),
+    ("events", "Upcoming events", "/events/", "events.home", "No events are planned at the moment.", "All events",
+     "Network members can also see and book events for members only."),
+    ("questions", "Recent questions", "/forum/", "forum.home", "No questions have been asked yet.", "All message boards",
+     "The message boards are for network members: members can read and answer the questions asked there."),
+    ("case_studies", "Newest case studies", "/redesign/case-studies/", "redesign.home", "No case studies have been shared yet.", "All case studies",
+     "Network members can also read the case studies shared with members."),
 ]
 
 # --- settings owned by one app each (one line per setting, owner named) --------------------

@@ -23,7 +23,7 @@ from forum.models import Thread
 from portal.core import fragments
 from portal.core.fields import NHSDateField
 from portal.core.csv_stream import csv_lines
-from portal.core.permissions import is_member, member_required, permission_required
+from portal.core.permissions import is_member, member_required, not_found_or_sign_in, permission_required
 from redesign import services
 from redesign.business_case import build_business_case
 from redesign.connections import entries_linked_to, entry_connections, entry_history, link_choices
@@ -468,14 +468,16 @@ def template_list(request):
         "kinds": Template.Kind.choices,
         "kind": kind,
         "can_manage": can_manage_templates(request.user),
+        "sees_members_templates": is_member(request.user),
         "breadcrumbs": _crumbs(),
     })
 
 
 def _visible_template(request, pk: int) -> Template:
-    template = get_object_or_404(Template.objects.select_related("service_area", "organisation"), pk=pk)
-    if not visible_templates(Template.objects.filter(pk=pk), request.user).exists():
-        raise Http404("No such template.")
+    """The template if this person may see it; a signed-out visitor is asked to sign in whether or not it exists."""
+    template = visible_templates(Template.objects.filter(pk=pk), request.user).select_related("service_area", "organisation").first()
+    if template is None:
+        raise not_found_or_sign_in(request, "No such template.")
     return template
 
 

@@ -27,6 +27,19 @@ def _own_member(request):
 
 
 @member_required
+def index(request):
+    """The service areas page (/areas/): every area, whether you follow it, and the ways into each."""
+    member = _own_member(request)
+    followed = set(ServiceAreaWatch.objects.filter(member=member, is_active=True).values_list("service_area_id", flat=True))
+    areas = ServiceArea.objects.order_by("name")
+    return render(request, "areas/index.html", {
+        "rows": [{"area": area, "is_followed": area.pk in followed} for area in areas],
+        "followed_count": len(followed),
+        "breadcrumbs": [HOME],
+    })
+
+
+@member_required
 def following(request):
     member = _own_member(request)
     watches = {w.service_area_id: w for w in ServiceAreaWatch.objects.filter(member=member)}

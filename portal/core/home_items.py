@@ -3,7 +3,10 @@
 Each app answers with its own ``home_items(user, limit)`` function in its ``home`` module,
 returning ``HomeItem``s; an app that has nothing yet, or nothing this visitor may see, returns an
 empty list and the home page says so in plain words.  Which modules are asked, and in what order,
-is configuration (``settings.PORTAL_HOME_SECTIONS``), so the foundation names no app.
+is configuration (``settings.PORTAL_HOME_SECTIONS``), so the foundation names no app.  A visitor who
+is not a member is told, in general terms, that members see more: "No questions have been asked
+yet" would be untrue when members' questions exist, and naming what exists would tell them what
+they may not see.
 """
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.conf import settings
+
+from portal.core.permissions import is_member
 
 
 @dataclass
@@ -29,16 +34,18 @@ class HomeSection:
     empty_text: str
     more_label: str
     items: list[HomeItem] = field(default_factory=list)
+    members_note: str = ""  # for viewers who are not members: what members see here, said in general terms
 
 
 def home_sections(user, limit: int = 4) -> list[HomeSection]:
     sections = []
-    for key, title, url, module_name, empty_text, more_label in settings.PORTAL_HOME_SECTIONS:
+    member = is_member(user)
+    for key, title, url, module_name, empty_text, more_label, members_note in settings.PORTAL_HOME_SECTIONS:
         try:
             module = import_module(module_name)
         except ModuleNotFoundError:
             items: list[HomeItem] = []
         else:
             items = list(module.home_items(user, limit))
-        sections.append(HomeSection(key, title, url, empty_text, more_label, items))
+        sections.append(HomeSection(key, title, url, empty_text, more_label, items, "" if member else members_note))
     return sections

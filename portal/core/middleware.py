@@ -9,6 +9,7 @@ from allauth.account.internal.flows.login import get_authentication_records
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -88,6 +89,21 @@ def confirmed_by_email_code(request) -> bool:
                 return True
     return False
 
+
+
+class SignInForMembersContentMiddleware:
+    """Turn ``permissions.SignInRequired`` from a view into a redirect to sign in that comes back to the same address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, permissions.SignInRequired):
+            return redirect_to_login(request.get_full_path())
+        return None
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

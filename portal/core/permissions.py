@@ -25,6 +25,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db import transaction
 
 from portal.core.roles import Role, roles_requiring_mfa
@@ -173,6 +174,23 @@ def has_role(user, role: Role) -> bool:
 
 def is_network_admin(user) -> bool:
     return has_role(user, Role.NETWORK_ADMIN)
+
+
+class SignInRequired(Exception):
+    """A signed-out visitor asked for a members' object, or for one that does not exist.
+
+    Both get the same answer, a redirect to sign in with ``next=`` (``portal.core.middleware.
+    SignInForMembersContentMiddleware``), so a signed-out visitor cannot tell which: a member who
+    follows an e-mailed link while signed out lands on the object once signed in, and nobody
+    learns from the address whether it exists.  Signed-in people still get "Page not found".
+    """
+
+
+def not_found_or_sign_in(request, message: str) -> Exception:
+    """The exception to raise when ``request`` may not see an object (or it does not exist): see ``SignInRequired``."""
+    if not request.user.is_authenticated:
+        return SignInRequired(message)
+    return Http404(message)
 
 
 def member_required(view):

@@ -82,3 +82,22 @@ def test_demo_records_past_movements_once_without_notifying(db):
     history = Movement.objects.exclude(kind=Movement.Kind.CASE_STUDY)
     assert history.exists() and not history.filter(notified_at__isnull=True).exists()
     assert not Notification.objects.filter(kind=Notification.Kind.MOVEMENT).exclude(movement__kind=Movement.Kind.CASE_STUDY).exists()
+
+
+def test_areas_page_lists_every_service_area_and_which_the_member_follows(client_for, member, service_areas, follow):
+    follow(member, service_areas["Dermatology"])
+
+    response = client_for(member).get("/areas/")
+
+    assert response.status_code == 200
+    rows = {row["area"].name: row["is_followed"] for row in response.context["rows"]}
+    assert rows["Dermatology"] is True and rows["COPD"] is False
+    assert set(rows) == {area.name for area in service_areas.values()}
+    assert b'href="/areas/following/"' in response.content and b'href="/areas/expertise/"' in response.content
+
+
+def test_areas_page_asks_visitors_to_sign_in(client, service_areas):
+    response = client.get("/areas/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/areas/")

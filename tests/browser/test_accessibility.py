@@ -56,6 +56,7 @@ MEMBER_PAGES = [
     ("two-factor", "/accounts/2fa/"),
     ("forbidden", "/directory/pending/"),
     ("not-found-signed-in", "/redesign/entries/999999/"),
+    ("service-areas", "/areas/"),
     ("service-areas-followed", "/areas/following/"),
     ("expertise-finder", "/areas/expertise/?area=dermatology"),
 ]
@@ -70,6 +71,7 @@ MEMBER_DETAILS = [
     ("case-study", "/redesign/case-studies/", ["main a[href^='/redesign/case-studies/']:not([href='/redesign/case-studies/'])"]),
     ("template", "/redesign/templates/", ["main a[href^='/redesign/templates/']:not([href$='/new/']):not([href='/redesign/templates/'])"]),
     ("event-with-booking", "/events/", ["main a[href^='/events/']:not([href^='/events/?']):not([href*='my-training']):not([href*='feed']):not([href='/events/'])"]),
+    ("cancel-booking-confirmation", "/events/training-business-cases-for-service-redesign/", ["main a[href^='/events/bookings/'][href$='/cancel/']"]),
     ("board", "/forum/", [BOARD]),
     ("new-question-form", "/forum/", [BOARD, "main a[href$='/new/']"]),
     ("thread-with-reply-form", "/forum/", [BOARD, THREAD]),

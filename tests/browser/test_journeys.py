@@ -155,8 +155,10 @@ def _admin_page_id(page, title_start):
 
 
 def _create_course_in_wagtail(page, title):
-    """The administrator adds an event page under Events in the Wagtail page editor and publishes it."""
-    page.goto(f"/admin/pages/add/events/eventpage/{_admin_page_id(page, 'Events')}/")
+    """The administrator goes from managing events to "Add an event" (the Wagtail page editor) and publishes one."""
+    page.goto("/events/manage/")
+    page.get_by_role("button", name="Add an event").click()
+    page.wait_for_url(re.compile(r"/admin/pages/add/events/eventpage/\d+/$"))
     page.locator("#id_title").fill(title)
     page.locator("#id_event_type").select_option("training_course")
     page.locator("#id_summary").fill("A half-day course on writing a business case for service re-design.")
@@ -166,6 +168,7 @@ def _create_course_in_wagtail(page, title):
     page.locator("#id_capacity").fill("2")
     page.locator("#id_venue").fill("Chilford Hall, Linton, Cambridge")
     page.keyboard.press("Escape")
+    page.get_by_role("checkbox", name="Dermatology").check()  # service areas are checkboxes, as on guidance
     page.locator("#id_title").click()
     expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
     page.get_by_role("button", name="More actions").first.click()
@@ -191,13 +194,24 @@ def test_training_course_fills_then_the_waiting_list_moves_up_and_emails(browser
             people.append((context, person))
             person.goto(course_url)
             person.get_by_role("button", name=re.compile("Book a place|Join the waiting list")).click()
-            expect(person.get_by_role("button", name="Cancel my booking")).to_be_visible()
+            if len(people) == 2:  # two places: the list says so before the third person tries
+                person.goto("/events/")
+                row = person.locator("main li", has=person.get_by_role("link", name=title))
+                expect(row).to_contain_text("Fully booked")
+                expect(row).to_contain_text("Waiting list open")
+                person.goto(course_url)
+            expect(person.get_by_role("button", name="Leave the waiting list" if len(people) == 3 else "Cancel my booking")).to_be_visible()
         third = people[2][1]
         expect(third.locator("main")).to_contain_text(re.compile("waiting list", re.I))
+        expect(third.get_by_role("button", name="Cancel my booking")).to_have_count(0)
         screenshot(third, "journey-course-waitlisted")
 
         first = people[0][1]
         first.get_by_role("button", name="Cancel my booking").click()
+        expect(first.get_by_role("heading", level=1)).to_have_text("Are you sure you want to cancel your place?")
+        assert_no_axe_violations(first, "cancel booking confirmation")
+        screenshot(first, "journey-course-cancel-confirmation")
+        first.get_by_role("button", name="Yes, cancel my place").click()
         expect(first.get_by_role("button", name=re.compile("Book a place|Join the waiting list"))).to_be_visible()
 
         third.reload()
@@ -218,6 +232,41 @@ def test_training_course_fills_then_the_waiting_list_moves_up_and_emails(browser
     assert f"A place has come free at {title} and it is now yours." in mails[0]
     assert "When: Wednesday 10 March 2027, 10:00 to 13:00" in mails[0]
     assert "Where: Chilford Hall, Linton, Cambridge" in mails[0]
+
+    # Every link in every e-mail and calendar file of this course starts with the portal's address and opens.
+    links = set()
+    for raw in read_mails(portal_server["mail_dir"]):
+        for message in _messages(raw):
+            if title in str(message.get("Subject", "")):
+                links |= _links_in(message)
+    assert links, "the course's e-mails have no links"
+    for link in sorted(links):
+        assert link.startswith(portal_server["url"] + "/"), f"{link} is not on {portal_server['url']}"
+        response = page.goto(link)
+        assert response.status == 200, f"{link} answered {response.status}"
+
+
+def _messages(raw: str):
+    """The e-mails in one file of Django's file backend (one message after another, separated by a line of dashes)."""
+    import email
+
+    for chunk in re.split(r"\n-{79}\n", raw):
+        if chunk.strip():
+            yield email.message_from_string(chunk.strip() + "\n")
+
+
+def _links_in(message) -> set[str]:
+    """The links in an e-mail's text and in the URL lines of its calendar attachments."""
+    links = set()
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            links |= set(re.findall(r"https?://[^\s<>\"')]+", part.get_payload(decode=True).decode()))
+        elif part.get_content_type() == "text/calendar":
+            from icalendar import Calendar
+
+            calendar = Calendar.from_ical(part.get_payload(decode=True))
+            links |= {str(vevent["URL"]) for vevent in calendar.walk("VEVENT") if "URL" in vevent}
+    return links
 
 
 def test_newcomer_signs_up_verifies_is_approved_and_signs_in(browser, portal_server, page):

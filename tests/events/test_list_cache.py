@@ -119,10 +119,19 @@ def test_renaming_a_service_area_shows_on_the_next_request(client_for, member, m
 def test_cached_list_expires_when_the_next_event_ends(make_event, events_index):
     from events.models import seconds_until_an_event_ends
 
-    event = make_event(audience="public", starts_in=timedelta(hours=2), hours=1)
+    event = make_event(audience="public", starts_in=-timedelta(minutes=30), hours=1)  # under way, ends in 30 minutes
     now = timezone.now()
 
     assert seconds_until_an_event_ends(events_index, now) == int((event.ends_at - now).total_seconds()) + 1
+
+
+def test_cached_list_expires_when_the_next_event_starts_and_its_waiting_list_closes(make_event, events_index):
+    from events.models import seconds_until_an_event_ends
+
+    event = make_event(audience="public", starts_in=timedelta(hours=2), hours=1)
+    now = timezone.now()
+
+    assert seconds_until_an_event_ends(events_index, now) == int((event.starts_at - now).total_seconds()) + 1
 
 
 def test_event_list_still_answers_with_redis_down(client, client_for, member, make_event, settings):

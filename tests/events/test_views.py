@@ -184,6 +184,17 @@ def test_attendee_csv_export(client_for, network_admin, member, other_org_member
     assert rows[2][3] == "On the waiting list" and rows[2][5] == "1"
 
 
+def test_attendee_csv_says_not_recorded_where_the_manage_page_does(client_for, network_admin, member, make_event):
+    event = make_event(capacity=5)
+    services.book_place(event, member)
+    client = client_for(network_admin)
+
+    rows = list(csv.reader(io.StringIO(client.get(f"/events/manage/{event.pk}/attendees.csv").content.decode())))
+
+    assert rows[0][7] == "Attended" and rows[1][7] == "Not recorded"
+    assert b"Not recorded" in client.get(f"/events/manage/{event.pk}/").content
+
+
 def test_attendee_csv_is_refused_to_members(client_for, member, make_event):
     assert client_for(member).get(f"/events/manage/{make_event().pk}/attendees.csv").status_code == 403
 
@@ -288,3 +299,86 @@ def practice_members_for_views(make_member):
         return [make_member(organisations=[Organisation.objects.create(name=f"View Practice {i}", kind="practice")]) for i in range(n)]
 
     return factory
+
+
+def test_cancelling_asks_for_confirmation_and_changes_nothing_until_confirmed(client_for, member, make_event):
+    event = make_event(title="Negotiating skills")
+    booking = services.book_place(event, member)
+    client = client_for(member)
+
+    confirm = client.get(f"/events/bookings/{booking.pk}/cancel/")
+
+    assert confirm.status_code == 200
+    assert b"Are you sure you want to cancel your place?" in confirm.content
+    assert b"Yes, cancel my place" in confirm.content
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+    client.post(f"/events/bookings/{booking.pk}/cancel/")
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
+
+
+def test_event_page_cancel_button_leads_to_the_confirmation_page(client_for, member, make_event):
+    event = make_event()
+    booking = services.book_place(event, member)
+
+    content = client_for(member).get(event.url).content.decode()
+
+    assert f'href="/events/bookings/{booking.pk}/cancel/"' in content and "Cancel my booking" in content
+
+
+def test_on_the_waiting_list_the_button_says_leave_the_waiting_list(client_for, member, other_org_member, make_event):
+    event = make_event(capacity=1)
+    services.book_place(event, other_org_member)
+    waiting = services.book_place(event, member)
+    client = client_for(member)
+
+    page = client.get(event.url).content.decode()
+    confirm = client.get(f"/events/bookings/{waiting.pk}/cancel/").content.decode()
+
+    assert "Leave the waiting list" in page and "Cancel my booking" not in page
+    assert "Are you sure you want to leave the waiting list?" in confirm and "Yes, leave the waiting list" in confirm
+    response = client.post(f"/events/bookings/{waiting.pk}/cancel/", follow=True)
+    assert "You have left the waiting list." in response.content.decode()
+
+
+def test_event_list_shows_places_left(client, make_event, member):
+    event = make_event(audience="public", title="Influencing skills", capacity=10)
+    services.book_place(event, member)
+
+    assert "9 places left" in client.get("/events/").content.decode()
+
+
+def test_event_list_shows_fully_booked_with_the_waiting_list_open(client, make_event, member, other_org_member):
+    event = make_event(audience="public", title="Rapid reading skills", capacity=1)
+    services.book_place(event, member)
+
+    content = client.get("/events/").content.decode()
+
+    assert "Fully booked" in content and "Waiting list open" in content and "places left" not in content
+
+
+def test_event_list_shows_fully_booked_without_a_waiting_list_once_booking_closes(client, make_event, member):
+    event = make_event(audience="public", capacity=1, booking_closes_at=timezone.now() + timedelta(hours=1))
+    services.book_place(event, member)
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        content = client.get("/events/").content.decode()
+
+    assert "Fully booked" in content and "Waiting list open" not in content
+
+
+def test_administrators_find_add_an_event_where_they_manage_events(client_for, network_admin, events_index, service_areas):
+    client = client_for(network_admin)
+    add_url = f"/admin/pages/add/events/eventpage/{events_index.pk}/"
+
+    overview = client.get("/events/manage/").content.decode()
+    calendar = client.get("/events/").content.decode()
+    editor = client.get(add_url)
+
+    assert f'href="{add_url}"' in overview and "Add an event" in overview
+    assert f'href="{add_url}"' in calendar
+    assert editor.status_code == 200
+    assert 'type="checkbox" name="service_areas"' in editor.content.decode()
+
+
+def test_members_are_not_offered_add_an_event(client_for, member, events_index):
+    assert "Add an event" not in client_for(member).get("/events/").content.decode()

@@ -489,8 +489,6 @@ def create_newsletter_issue(archive: NewsletterArchivePage, *, title: str, intro
 
 def newsletter_recipients():
     """The subscriptions an issue sent now would go to: subscribed, active, approved members with an address."""
-    from directory.models import Member
-
     return NewsletterSubscription.objects.filter(
         is_subscribed=True, user__is_active=True, user__member__status=Member.Status.APPROVED
     ).exclude(user__email="")
@@ -500,7 +498,7 @@ def send_test_newsletter(user, *, title: str, introduction: str, items: list[dic
     """E-mail one copy of an issue not yet sent to ``user`` alone, marked as a test, so they see it as members will."""
     if not user.email:
         raise NewsletterError("Your account has no e-mail address to send a test to.")
-    context = newsletter_email_context(title, introduction, items, unsubscribe_url=_absolute("/newsletter/"))
+    context = newsletter_email_context(title, introduction, items, unsubscribe_url=absolute_url("/newsletter/"))
     context["recipient"] = user
     context["is_test"] = True
     message = EmailMultiAlternatives(

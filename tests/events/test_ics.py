@@ -56,9 +56,15 @@ def test_uid_is_stable_across_edits_and_unique_per_session(client, make_event):
     assert all(uid.startswith(f"event-{event.pk}-session-") and uid.endswith("@testserver") for uid in first)
 
 
-def test_members_only_event_ics_is_hidden_from_anonymous_visitors(client, make_event):
+def test_members_only_event_ics_sends_anonymous_visitors_to_sign_in_without_the_calendar(client, make_event):
+    # Issue 20.4: a member following the link while signed out is asked to sign in (as for a missing event).
     event = make_event(audience="members")
-    assert client.get(f"/events/{event.pk}/event.ics").status_code == 404
+
+    response = client.get(f"/events/{event.pk}/event.ics")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert b"BEGIN:VCALENDAR" not in response.content
 
 
 def test_public_feed_lists_public_events_only(client, make_event):

@@ -41,7 +41,7 @@ def test_download_is_counted(client_for, member, template):
 
 def test_anonymous_cannot_download_members_only_template(client, template):
     response = client.get(template.current_version.get_download_url())
-    assert response.status_code == 404
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")  # issue 20.4
     template.refresh_from_db()
     assert template.download_count == 0
 

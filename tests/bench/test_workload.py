@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from bench import run, workload
 from portal.site.synthetic import SyntheticCounts, build_synthetic
@@ -72,6 +73,10 @@ def test_every_member_gets_a_role_and_the_roles_that_need_it_an_authenticator(ti
     assert {m["user"] for m in members if m["mfa"]} == with_authenticator & {m["user"] for m in members}
 
 
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="Needs PostgreSQL: the mix sends concurrent requests, and the live server shares one SQLite "
+                           "test connection between its threads (the benchmark itself runs on PostgreSQL)")
 @pytest.mark.django_db(transaction=True)
 def test_members_sign_in_through_the_form_and_the_mix_runs_without_errors(live_server, tiny_plan, tmp_path):
     members, catalogue = tiny_plan

@@ -323,7 +323,8 @@ def _upload_template_version(client, user, region, service_areas, upload):
     from redesign.services import create_template
     from tests.security.world import docx_upload
 
-    template = create_template(actor=user, title="Business case template", kind="business_case", upload=docx_upload())
+    template = create_template(actor=user, title="Business case template", kind="business_case", upload=docx_upload(),
+                               organisation=region["cluster"])  # the lead's own cluster (issue 21.2)
     return client.post(reverse("redesign:template_add_version", args=[template.pk]), {"file": upload}, follow=True)
 
 

@@ -719,8 +719,12 @@ class _PostgreSQL:
     #: long paper does not float to the top on the number of its mentions alone), times the document's boost, times up
     #: to 1.5 for recent work, halved for an event that is over.
     #: A title match is also scored on the title alone (every weight 1), which no body length normalises away: a long
-    #: template whose title has every word ranks above a short note that mentions them.
-    RANK = ("(ts_rank(d.search_vector, query, 1) + 0.5 * ts_rank('{1,1,1,1}', to_tsvector('english'::regconfig, d.title), query)) "
+    #: template whose title has every word ranks above a short note that mentions them.  ts_rank scores the words a
+    #: title does hold however many it lacks, so a title that does not hold the whole query counts half: for
+    #: "dermatology business case", "Community dermatology service business case" ranks above a course called
+    #: "Writing a business case for service re-design" that is only tagged Dermatology.
+    RANK = ("(ts_rank(d.search_vector, query, 1) + 0.5 * ts_rank('{1,1,1,1}', to_tsvector('english'::regconfig, d.title), query) "
+            "* (CASE WHEN to_tsvector('english'::regconfig, d.title) @@ query THEN 1.0 ELSE 0.5 END)) "
             "* d.boost * "
             "(1.0 + 0.5 / (1.0 + COALESCE(GREATEST(0.0, EXTRACT(EPOCH FROM (now() - d.date))) / 31557600.0, 20.0))) * "
             f"(CASE WHEN d.kind = 'event' AND d.date < now() THEN {PAST_EVENT_FACTOR} ELSE 1.0 END)")

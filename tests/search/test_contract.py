@@ -1,7 +1,7 @@
 """The contract every search backend passes: embedded (SQLite or PostgreSQL) and Elasticsearch (OpenSearch)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -358,6 +358,21 @@ def test_title_match_ranks_above_body_match(backend):
     ])
 
     assert keys(backend.search("prescribing incentive"))[0] == "case_study:2"
+
+
+def test_title_with_every_query_word_ranks_above_a_title_with_some_of_them(backend):
+    backend.index_documents([
+        make_document(1, "Writing a business case for service re-design",
+                      "An afternoon course using the network's business-case templates. One representative per practice.",
+                      kind="event", areas=["Dermatology", "Musculoskeletal"], date=datetime.now(timezone.utc) + timedelta(days=21)),
+        make_document(2, "Community dermatology service business case",
+                      "Business-case template. The business case and commissioning specification for a community based "
+                      "dermatology triage, assessment and treatment service, developed after consultation with similar "
+                      "services in the area and with secondary care. " * 4,
+                      kind="template", areas=["Dermatology"], date=datetime.now(timezone.utc)),
+    ])
+
+    assert keys(backend.search("dermatology business case"))[0] == "template:2"
 
 
 def test_rebuild_keeps_answering_while_it_runs_and_drops_stale_documents(backend):

@@ -132,3 +132,26 @@ def test_events_index_filtered_by_a_real_area_is_still_cached(client, events_ind
     client.get(address)
 
     assert cache.get(_key(rf.get(address))) is not None
+
+
+@pytest.mark.parametrize("query", ["area=made-up-area", "page=12345"])
+def test_members_event_list_for_an_address_the_page_would_not_link_to_is_not_stored(client_for, member, events_index,
+                                                                                    settings, query):
+    settings.CACHE_STATUS_HEADER = True
+    signed_in = client_for(member)
+    signed_in.get(f"{events_index.url}?{query}")
+
+    again = signed_in.get(f"{events_index.url}?{query}")
+
+    assert again.status_code == 200 and "hit=0" in again["X-Cache-Status"]
+
+
+def test_members_event_list_for_a_real_service_area_is_still_stored(client_for, member, events_index, service_areas, settings):
+    settings.CACHE_STATUS_HEADER = True
+    signed_in = client_for(member)
+    area = service_areas["Dermatology"]
+    signed_in.get(f"{events_index.url}?area={area.slug}")
+
+    again = signed_in.get(f"{events_index.url}?area={area.slug}")
+
+    assert "hit=1" in again["X-Cache-Status"]

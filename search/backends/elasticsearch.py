@@ -42,10 +42,23 @@ from search.documents import PortalDocument, alias_name
 from search.registry import PUBLIC, SearchDocument
 
 FIELDS = ["title^3", "body", "keywords^0.5"]
+#: The analyzer a query's words go through: the index's English analyzer without the synonym filter.  The query
+#: parser already writes every synonym out as an alternative phrase (search.analysis.parse), so the fields' search
+#: analyzer (with synonym_graph) expanded each alternative again: "pbc" and "practice based commissioning" each
+#: became both, twice the phrase queries over the same documents for the same matches (bench/HISTORY.md).
+QUERY_ANALYZER = "portal_english"
 FACET_FIELDS = {"kind": "kind", "service_area": "service_areas", "organisation": "organisation", "year": "year"}
 FACET_LIMIT = 20
 #: Documents per bulk request (Elasticsearch's advice: bulk requests of a few megabytes; see BULK_MAX_BYTES).
-BULK_CHUNK = 2000
+BULK_CHUNK = 1000
+#: Bulk requests a rebuild keeps in flight at once (the maintained client's ``parallel_bulk``): while the engine
+#: indexes one, this process builds and serialises the next, so the two share the cores instead of taking turns.
+BULK_THREADS = 2
+#: What a rebuild sets on the new index while it fills (the engines' advice for a bulk load: no periodic refresh,
+#: the translog written to disk in the background rather than on every request, no replicas to copy every document
+#: to), and what it restores before the alias moves to it.  A crash mid-rebuild loses nothing: the old index
+#: stays live and the half-filled one is deleted.
+BULK_LOAD_SETTINGS = {"refresh_interval": "-1", "translog.durability": "async", "number_of_replicas": 0}
 #: Seconds a write (a bulk request, an index's creation, deletion or alias swap) may take before it fails.
 WRITE_TIMEOUT = 120
 #: How many of the best text matches recency and boost are applied to (see ElasticsearchBackend.search).
@@ -173,25 +186,19 @@ class ElasticsearchBackend(SearchBackend):
 
     def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
         """Build a new index beside the live one, fill it, then swap the alias in one atomic step."""
-        from elasticsearch import helpers
-
         self.ensure_index()
         name = self._new_index_name()
         self._create_index(name)
         done = 0
         actions = ({"_op_type": "index", "_index": name, "_id": d.key, "_source": self._source(d)} for d in documents)
         try:
-            # Nobody reads the new index until the alias moves: no periodic refreshes while it fills (the usual
-            # bulk-load setting), then one refresh at the end.
-            self._guard(self.writer.indices.put_settings, index=name, settings={"index": {"refresh_interval": "-1"}})
-            for ok, _item in self._guard(helpers.streaming_bulk, self.writer, actions, chunk_size=BULK_CHUNK,
-                                         max_chunk_bytes=BULK_MAX_BYTES, raise_on_error=False):
-                done += 1
-                if progress and done % BULK_CHUNK == 0:
-                    progress(done, None)
+            # Nobody reads the new index until the alias moves: a bulk load's settings while it fills, then the
+            # index's own settings back and one refresh at the end.
+            self._guard(self.writer.indices.put_settings, index=name, settings={"index": BULK_LOAD_SETTINGS})
+            done = self._bulk_load(actions, progress)
             if progress:
                 progress(done, None)
-            self._guard(self.writer.indices.put_settings, index=name, settings={"index": {"refresh_interval": None}})
+            self._guard(self.writer.indices.put_settings, index=name, settings={"index": _restored_settings()})
             self._guard(self.writer.indices.refresh, index=name)
         except Exception:
             self._guard(self.writer.indices.delete, index=name, ignore_unavailable=True)
@@ -204,6 +211,33 @@ class ElasticsearchBackend(SearchBackend):
         for index in self._concrete_indices():
             if index != name:
                 self._guard(self.writer.indices.delete, index=index, ignore_unavailable=True)
+        return done
+
+    def _bulk_load(self, actions: Iterable[dict], progress: Progress | None) -> int:
+        """Write ``actions`` in bulk requests of BULK_CHUNK documents, BULK_THREADS of them in flight at once.
+
+        The documents are built here, in the caller's thread (they come from the database, and a database connection
+        belongs to its thread); sending a batch, and the client's serialising of it, happen in the pool's threads,
+        so the next batch is built while the engine indexes the last.  (``helpers.parallel_bulk`` reads the
+        actions in a pool thread, which would query the database on a connection of its own.)
+        """
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+        from itertools import islice
+
+        from elasticsearch import helpers
+
+        actions, done, in_flight = iter(actions), 0, deque()
+        with ThreadPoolExecutor(max_workers=BULK_THREADS, thread_name_prefix="search-bulk") as pool:
+            while batch := list(islice(actions, BULK_CHUNK)):
+                in_flight.append(pool.submit(helpers.bulk, self.writer, batch, chunk_size=len(batch),
+                                             max_chunk_bytes=BULK_MAX_BYTES, raise_on_error=False, stats_only=True))
+                while len(in_flight) >= BULK_THREADS:
+                    done += self._guard(in_flight.popleft().result)[0]
+                    if progress:
+                        progress(done, None)
+            while in_flight:
+                done += self._guard(in_flight.popleft().result)[0]
         return done
 
     def clear(self) -> None:
@@ -234,8 +268,9 @@ class ElasticsearchBackend(SearchBackend):
 
         queries = []
         for alternatives in clauses:
-            should = [Q("multi_match", query=" ".join(alt), fields=FIELDS, type="phrase") for alt in alternatives]
-            should += [Q("multi_match", query=alt[0], fields=FIELDS, fuzziness="AUTO", prefix_length=1, max_expansions=20)
+            should = [Q("multi_match", query=" ".join(alt), fields=FIELDS, type="phrase", analyzer=QUERY_ANALYZER) for alt in alternatives]
+            should += [Q("multi_match", query=alt[0], fields=FIELDS, fuzziness="AUTO", prefix_length=1, max_expansions=20,
+                         analyzer=QUERY_ANALYZER)
                        for alt in alternatives if len(alt) == 1 and alt[0] in fuzzy]
             queries.append(Q("bool", should=should, minimum_should_match=1))
         return queries
@@ -345,15 +380,21 @@ class ElasticsearchBackend(SearchBackend):
                                           highlight_query=text.to_dict())
         search = search.highlight("body", "title")
         found = {hit.meta.id: hit for hit in self._guard(search.execute)}
+        fragments = {}
+        for key, hit in found.items():
+            highlight = getattr(hit.meta, "highlight", None)
+            fragments[key] = list(getattr(highlight, "body", []) or []) if highlight else []
+        # Hits the highlighter marked nothing in (a match in the title, the keywords or through a synonym) show the
+        # opening of their body: read for all of them in one request, not one request each.
+        openings = self._openings([key for key in found if not fragments[key]])
         hits = []
         for key, score in chosen:
             hit = found.get(key)
             if hit is None:  # deleted between the two requests
                 continue
             source = hit.to_dict()
-            highlight = getattr(hit.meta, "highlight", None)
-            fragments = list(getattr(highlight, "body", []) or []) if highlight else []
-            html = " … ".join(marked_to_html(fragment) for fragment in fragments) if fragments else highlight_words(self._opening(key), query)
+            html = (" … ".join(marked_to_html(fragment) for fragment in fragments[key]) if fragments[key]
+                    else highlight_words(openings.get(key, ""), query))
             hits.append(SearchHit(
                 key=key, kind=source["kind"], pk=source["object_pk"], title=source["title"], url=source["url"],
                 highlight=html, date=_parse_date(source.get("date")), organisation=source.get("organisation") or "",
@@ -393,12 +434,14 @@ class ElasticsearchBackend(SearchBackend):
             ))
         return hits
 
-    def _opening(self, key: str) -> str:
-        """The start of a document's body, when the match was in the title only."""
-        found = self._guard(self.client.search, index=self.alias, query={"ids": {"values": [key]}},
-                            source={"includes": ["body"]}, size=1)
-        hits = found["hits"]["hits"]
-        return (hits[0]["_source"].get("body") or "")[:FALLBACK_CHARS] if hits else ""
+    def _openings(self, keys: list[str]) -> dict[str, str]:
+        """The start of each document's body (key → text), for hits whose match was not in the body."""
+        if not keys:
+            return {}
+        found = self._guard(self.client.search, index=self.alias, query={"ids": {"values": keys}},
+                            source={"includes": ["body"]}, size=len(keys), filter_path=["hits.hits._id", "hits.hits._source"])
+        return {hit["_id"]: ((hit.get("_source") or {}).get("body") or "")[:FALLBACK_CHARS]
+                for hit in found.get("hits", {}).get("hits", [])}
 
     def _correct(self, query: str, parsed: ParsedQuery, audiences: list[str]) -> str | None:
         """The term suggester's best spelling for each plain word, offered only if a filtered count finds something visible."""
@@ -434,6 +477,13 @@ class ElasticsearchBackend(SearchBackend):
             raise SearchUnavailable(f"Elasticsearch at {self.url} did not answer: {error}") from error
         if health.get("status") == "red":
             raise SearchUnavailable(f"Elasticsearch at {self.url} reports status red")
+
+
+def _restored_settings() -> dict:
+    """The index's own values of what :data:`BULK_LOAD_SETTINGS` changed (the engine's default where it sets none)."""
+    own = PortalDocument._index.to_dict().get("settings", {})
+    return {"refresh_interval": own.get("refresh_interval"), "translog.durability": own.get("translog.durability", "request"),
+            "number_of_replicas": own.get("number_of_replicas", 1)}
 
 
 def adjusted_score(text_score: float, date: datetime | None, boost, now: datetime) -> float:

@@ -94,3 +94,20 @@ def test_rebuild_across_several_bulk_requests_indexes_every_document(engine, mon
 
     assert written == 350
     assert engine.search("filler").total == 350
+
+
+def test_rebuild_leaves_the_live_index_with_its_own_refresh_and_durability(engine):
+    engine.rebuild(iter([make_document(1, "Dermatology", "skin clinic")]))
+
+    live = engine.client.indices.get_settings(index=engine.alias, flat_settings=True).body
+    settings = next(iter(live.values()))["settings"]
+    assert settings.get("index.refresh_interval", "1s") != "-1"
+    assert settings.get("index.translog.durability", "request") == "request"
+
+
+def test_several_hits_matched_in_the_title_only_each_show_the_opening_of_their_own_body(engine):
+    engine.index_documents([make_document(n, f"Dermatology {n}", f"Clinic number {n} opened in Colchester.") for n in (1, 2, 3)])
+
+    hits = {hit.key: hit.highlight for hit in engine.search("dermatology").hits}
+
+    assert all(f"Clinic number {n} opened" in hits[f"case_study:{n}"] for n in (1, 2, 3))

@@ -207,7 +207,9 @@ class Member(models.Model):
     def display_name(self) -> str:
         if self.status == self.Status.ERASED:
             return "Former member"
-        return self.user.get_full_name() or self.user.email
+        # Never the e-mail address: it is shown only as the member's privacy settings allow (directory.privacy). An
+        # account made without a name (manage.py createsuperuser) is named by its number until its owner adds one.
+        return self.user.get_full_name() or f"Member {self.pk}"
 
     @property
     def is_approved(self) -> bool:

@@ -414,26 +414,24 @@ def service_area(request, slug: str):
 @require_POST
 @permission_required("directory.approve_member")
 def deactivate_member(request, pk: int):
-    member = get_object_or_404(Member, pk=pk)
-    try:
-        services.deactivate_member(member, by=request.user)
-    except services.DirectoryError as refusal:
-        messages.error(request, refusal.user_message)
-    else:
-        messages.success(request, f"{member.display_name} is deactivated and can no longer sign in.")
-    return redirect("directory:member", pk=pk)
+    return _change_sign_in(request, pk, services.deactivate_member, "{name} is deactivated and can no longer sign in.")
 
 
 @require_POST
 @permission_required("directory.approve_member")
 def reactivate_member(request, pk: int):
+    return _change_sign_in(request, pk, services.reactivate_member, "{name} can sign in again.")
+
+
+def _change_sign_in(request, pk: int, operation, success_message: str):
+    """An administrator stops a member signing in, or lets them again; a refusal is shown, never raised."""
     member = get_object_or_404(Member, pk=pk)
     try:
-        services.reactivate_member(member, by=request.user)
+        operation(member, by=request.user)
     except services.DirectoryError as refusal:
         messages.error(request, refusal.user_message)
     else:
-        messages.success(request, f"{member.display_name} can sign in again.")
+        messages.success(request, success_message.format(name=member.display_name))
     return redirect("directory:member", pk=pk)
 
 

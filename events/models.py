@@ -531,14 +531,19 @@ def _event_list(index_page, request, filters: dict, member: bool) -> str:
             # booking is open (a full event takes people onto its waiting list until booking closes).
             event.places_left_now = event.places_left(event.places_taken) if event.takes_bookings else None
             event.booking_open_now = event.is_booking_open(now)
+        areas = list(ServiceArea.objects.only("name", "slug"))
         html = render_to_string("events/_event_list.html", {
             "filters": filters,
             "event_types": EventType.choices,
-            "areas": list(ServiceArea.objects.only("name", "slug")),
+            "areas": areas,
             "events": page_obj.object_list,
             "page_obj": page_obj,
             "query": urlencode(query),
         })
+        # Only the lists people reach from the page's own links are kept: a made-up area or a page number past 999 is
+        # answered but not stored, so a visitor cannot fill the cache with copies of an empty or a last page.
+        if len(page_number) > 3 or (filters["area"] and not any(area.slug == filters["area"] for area in areas)):
+            return html, 0
         return html, seconds_until_an_event_ends(index_page, now)
 
     viewer = "member" if member else "public"

@@ -396,34 +396,29 @@ def report_reply(request, pk):
 @member_required
 @require_POST
 def hide_reply(request, pk):
-    reply = _reply_or_404(request, pk)
-    if not queries.may_moderate(request.user):
-        raise PermissionDenied("Only moderators can hide posts.")
-    form = HideForm(request.POST)
-    form.is_valid()
-    try:
-        services.hide_post(request.user.member, reply, reason=form.cleaned_data.get("reason", ""))
-    except services.ForumError as refusal:
-        _refused(request, refusal)
-    else:
-        messages.success(request, "The reply is hidden.")
-    return redirect(reply.get_absolute_url())
+    return _hide_or_show_reply(request, pk, services.hide_post, "Only moderators can hide posts.", "The reply is hidden.")
 
 
 @member_required
 @require_POST
 def unhide_reply(request, pk):
+    return _hide_or_show_reply(request, pk, services.unhide_post, "Only moderators can show hidden posts again.",
+                               "The reply is shown to members again.")
+
+
+def _hide_or_show_reply(request, pk, operation, refusal_message: str, success_message: str):
+    """A moderator hides a reply or shows it again, with an optional reason; anyone else is refused."""
     reply = _reply_or_404(request, pk)
     if not queries.may_moderate(request.user):
-        raise PermissionDenied("Only moderators can show hidden posts again.")
+        raise PermissionDenied(refusal_message)
     form = HideForm(request.POST)
     form.is_valid()
     try:
-        services.unhide_post(request.user.member, reply, reason=form.cleaned_data.get("reason", ""))
+        operation(request.user.member, reply, reason=form.cleaned_data.get("reason", ""))
     except services.ForumError as refusal:
         _refused(request, refusal)
     else:
-        messages.success(request, "The reply is shown to members again.")
+        messages.success(request, success_message)
     return redirect(reply.get_absolute_url())
 
 

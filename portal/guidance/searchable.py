@@ -7,18 +7,14 @@ Search entries are refreshed when guidance is published or unpublished.
 """
 from __future__ import annotations
 
-from django.dispatch import receiver
-from django.utils.html import strip_tags
-from wagtail.signals import page_published, page_unpublished
-
 from portal.guidance.models import Audience, GuidancePage
-from search.registry import MEMBERS, PUBLIC, Searchable, SearchDocument, register
-from search.services import index_object, remove_object
+from search.pages import PageSearchable, register_page_type
+from search.registry import MEMBERS, PUBLIC, SearchDocument
 
 SUPERSEDED_BOOST = 0.2
 
 
-class GuidanceSearchable(Searchable):
+class GuidanceSearchable(PageSearchable):
     kind = "guidance"
     label = "Guidance"
     model = GuidancePage
@@ -27,16 +23,15 @@ class GuidanceSearchable(Searchable):
         return GuidancePage.objects.live().prefetch_related("topics")
 
     def to_document(self, obj) -> SearchDocument | None:
-        page = obj.specific if type(obj) is not GuidancePage else obj
-        if not page.live or page.get_view_restrictions().exists():
+        page = self.page_for(obj)
+        if page is None:
             return None
-        body_text = " ".join(" ".join(child.block.get_searchable_content(child.value)) for child in page.body)
         superseded = page.superseded_by_id is not None
         return SearchDocument(
             kind=self.kind,
             pk=str(page.pk),
             title=page.title,
-            body=f"{page.summary}\n{strip_tags(body_text)}",
+            body=f"{page.summary}\n{self.body_text(page)}",
             url=page.url or "",
             audience=MEMBERS if page.audience == Audience.MEMBERS else PUBLIC,
             service_areas=tuple(t.name for t in page.topics.all()),
@@ -46,16 +41,4 @@ class GuidanceSearchable(Searchable):
         )
 
 
-register(GuidanceSearchable())
-
-
-@receiver(page_published, dispatch_uid="portal.guidance.index_on_publish")
-def _index_published_guidance(sender, instance, **kwargs):
-    if isinstance(instance, GuidancePage):
-        index_object(instance)
-
-
-@receiver(page_unpublished, dispatch_uid="portal.guidance.remove_on_unpublish")
-def _remove_unpublished_guidance(sender, instance, **kwargs):
-    if isinstance(instance, GuidancePage):
-        remove_object(instance)
+register_page_type(GuidanceSearchable())

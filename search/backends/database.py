@@ -29,7 +29,6 @@ from search.analysis import (
     key_terms,
     marked_to_html,
     parse,
-    plain_terms,
     searchable_text,
     words,
 )
@@ -79,6 +78,21 @@ def _clean(text: str) -> str:
 def _engine_words(phrase: tuple[str, ...]) -> list[str]:
     """Words as the engines tokenise them ("a&e" is two words to FTS5 and PostgreSQL)."""
     return [w for word in phrase for w in _ENGINE_WORD.findall(word)]
+
+
+def _boolean_expression(dnf, phrase, *, and_: str, or_: str) -> str:
+    """A query in disjunctive normal form as the engine's match expression: any of the conjunctions, each needing
+    every clause, a clause any of its phrases; ``phrase`` writes one phrase's engine words in the engine's syntax."""
+    conjunctions = []
+    for clauses in dnf:
+        parts = []
+        for alternatives in clauses:
+            phrases = [phrase(words) for words in map(_engine_words, alternatives) if words]
+            if phrases:
+                parts.append("(" + or_.join(phrases) + ")")
+        if parts:
+            conjunctions.append("(" + and_.join(parts) + ")")
+    return or_.join(conjunctions)
 
 
 #: What "similar work" keeps in the cache: its ranked answers.  Every write to the index moves this family on.
@@ -625,17 +639,8 @@ class _SQLite:
         return dict(zip(terms, cursor.fetchone()))
 
     def match_expression(self, dnf) -> str:
-        """Any of the conjunctions; each needs every clause; a clause any of its phrases."""
-        conjunctions = []
-        for clauses in dnf:
-            parts = []
-            for alternatives in clauses:
-                phrases = ['"' + " ".join(_engine_words(alt)) + '"' for alt in alternatives if _engine_words(alt)]
-                if phrases:
-                    parts.append("(" + " OR ".join(phrases) + ")")
-            if parts:
-                conjunctions.append("(" + " AND ".join(parts) + ")")
-        return " OR ".join(conjunctions)
+        """Any of the conjunctions (OR); each needs every clause (AND); a clause any of its quoted phrases."""
+        return _boolean_expression(dnf, lambda words: '"' + " ".join(words) + '"', and_=" AND ", or_=" OR ")
 
     def base_where(self, match: str, audiences, filters) -> tuple[str, list]:
         sql, params = _filter_sql(audiences, filters)
@@ -699,16 +704,7 @@ class _PostgreSQL:
 
     def match_expression(self, dnf) -> str:
         """Any of the conjunctions (|); each needs every clause (&); a clause any of its phrases (<-> within one)."""
-        conjunctions = []
-        for clauses in dnf:
-            parts = []
-            for alternatives in clauses:
-                phrases = ["(" + " <-> ".join(_engine_words(alt)) + ")" for alt in alternatives if _engine_words(alt)]
-                if phrases:
-                    parts.append("(" + " | ".join(phrases) + ")")
-            if parts:
-                conjunctions.append("(" + " & ".join(parts) + ")")
-        return " | ".join(conjunctions)
+        return _boolean_expression(dnf, lambda words: "(" + " <-> ".join(words) + ")", and_=" & ", or_=" | ")
 
     def base_where(self, match: str, audiences, filters) -> tuple[str, list]:
         sql, params = _filter_sql(audiences, filters)

@@ -138,3 +138,15 @@ def test_erased_member_has_no_contact_details_even_for_administrators(subject_fo
     erase_member(subject, by=network_admin.user)
     subject.refresh_from_db()
     assert visible_contact_fields(network_admin.user, subject) == {}
+
+
+def test_member_without_a_name_is_not_named_by_their_email_address(make_member, region, member, client_for):
+    nameless = make_member(first_name="", last_name=" ", email="nameless.admin@example.nhs.uk", organisations=[region["practice"]],
+                           email_visibility=Visibility.ADMINS)
+    nameless.user.last_name = ""
+    nameless.user.save(update_fields=["last_name"])
+
+    response = client_for(member).get(reverse("directory:member", args=[nameless.pk]))
+
+    assert nameless.display_name == f"Member {nameless.pk}"
+    assert b"nameless.admin@example.nhs.uk" not in response.content

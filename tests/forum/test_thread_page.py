@@ -10,7 +10,6 @@ import pytest
 
 from forum import services
 from search.registry import MEMBERS
-from tests.guidance.conftest import guidance_index, home_page  # noqa: F401 - fixtures
 from tests.search.conftest import database_settings  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

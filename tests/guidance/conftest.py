@@ -6,33 +6,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from portal.core.roles import Role
-
-
-@pytest.fixture
-def home_page(db):
-    """The site's home page, made by a migration (tests/conftest.py puts it back after a flush)."""
-    from portal.site.models import HomePage
-
-    return HomePage.objects.get()
-
-
-@pytest.fixture
-def guidance_index(roles, home_page):
-    from portal.guidance.models import GuidanceIndexPage
-    from portal.guidance.services import ensure_guidance_workflow
-
-    index = GuidanceIndexPage(title="Guidance", slug="guidance", introduction="Guidance on PbC.")
-    home_page.add_child(instance=index)
-    index.save_revision().publish()
-    ensure_guidance_workflow(index)
-    return index
-
-
-@pytest.fixture
-def second_sha_editor(make_member, region):
-    return make_member(first_name="Sarah", last_name="Whitlock", roles=[Role.MEMBER, Role.SHA_EDITOR],
-                       organisations=[region["sha"]], mfa=True, job_role="sha_staff")
 
 
 @pytest.fixture

@@ -13,26 +13,6 @@ from django.urls import reverse
 from portal.guidance import services
 from portal.core.models import AuditEvent
 from portal.guidance.models import GuidancePage
-from portal.core.roles import Role
-
-
-@pytest.fixture
-def guidance_index(roles, db):
-    from portal.guidance.services import ensure_guidance_workflow
-    from portal.guidance.models import GuidanceIndexPage
-    from portal.site.models import HomePage
-
-    index = GuidanceIndexPage(title="Guidance", slug="guidance", introduction="Guidance on PbC.")
-    HomePage.objects.get().add_child(instance=index)
-    index.save_revision().publish()
-    ensure_guidance_workflow(index)
-    return index
-
-
-@pytest.fixture
-def second_sha_editor(make_member, region):
-    return make_member(first_name="Sarah", last_name="Whitlock", roles=[Role.MEMBER, Role.SHA_EDITOR],
-                       organisations=[region["sha"]], mfa=True, job_role="sha_staff")
 
 
 def draft_by(index, user, title="Freed-up resources and incentive schemes") -> GuidancePage:

@@ -17,25 +17,6 @@ PASSWORD = "budget-2008"
 
 
 @pytest.fixture
-def home(db):
-    from portal.site.models import HomePage
-
-    return HomePage.objects.get()
-
-
-@pytest.fixture
-def guidance_index(roles, home):
-    from portal.guidance.services import ensure_guidance_workflow
-    from portal.guidance.models import GuidanceIndexPage
-
-    index = GuidanceIndexPage(title="Guidance", slug="guidance", introduction="Guidance on PbC.")
-    home.add_child(instance=index)
-    index.save_revision().publish()
-    ensure_guidance_workflow(index)
-    return index
-
-
-@pytest.fixture
 def guidance(guidance_index):
     from portal.guidance.models import GuidancePage
 
@@ -46,11 +27,11 @@ def guidance(guidance_index):
 
 
 @pytest.fixture
-def events_index(home):
+def events_index(home_page):
     from events.models import EventIndexPage
 
     index = EventIndexPage(title="Events", slug="events", introduction="Closed meetings of the finance group.")
-    home.add_child(instance=index)
+    home_page.add_child(instance=index)
     index.save_revision().publish()
     return index
 
@@ -110,22 +91,22 @@ def test_unlocked_password_protected_page_is_never_stored_in_the_shared_cache(gu
     assert cache.get(_key(request)) is None
 
 
-def _home_copies(home, query_strings) -> int:
+def _home_copies(home_page, query_strings) -> int:
     from django.test import RequestFactory
 
     factory = RequestFactory()
     return sum(cache.get(_key(factory.get(f"/?{query}"))) is not None for query in query_strings)
 
 
-def test_made_up_query_strings_on_the_home_page_store_no_copies(client, home):
+def test_made_up_query_strings_on_the_home_page_store_no_copies(client, home_page):
     made_up = [f"utm_source=probe{n}" for n in range(20)]
     for query in made_up:
         assert client.get(f"/?{query}").status_code == 200
 
-    assert _home_copies(home, made_up) == 0
+    assert _home_copies(home_page, made_up) == 0
 
 
-def test_home_page_without_a_query_string_is_still_cached(client, home, rf):
+def test_home_page_without_a_query_string_is_still_cached(client, home_page, rf):
     client.get("/")
 
     assert cache.get(_key(rf.get("/"))) is not None
@@ -151,3 +132,26 @@ def test_events_index_filtered_by_a_real_area_is_still_cached(client, events_ind
     client.get(address)
 
     assert cache.get(_key(rf.get(address))) is not None
+
+
+@pytest.mark.parametrize("query", ["area=made-up-area", "page=12345"])
+def test_members_event_list_for_an_address_the_page_would_not_link_to_is_not_stored(client_for, member, events_index,
+                                                                                    settings, query):
+    settings.CACHE_STATUS_HEADER = True
+    signed_in = client_for(member)
+    signed_in.get(f"{events_index.url}?{query}")
+
+    again = signed_in.get(f"{events_index.url}?{query}")
+
+    assert again.status_code == 200 and "hit=0" in again["X-Cache-Status"]
+
+
+def test_members_event_list_for_a_real_service_area_is_still_stored(client_for, member, events_index, service_areas, settings):
+    settings.CACHE_STATUS_HEADER = True
+    signed_in = client_for(member)
+    area = service_areas["Dermatology"]
+    signed_in.get(f"{events_index.url}?area={area.slug}")
+
+    again = signed_in.get(f"{events_index.url}?area={area.slug}")
+
+    assert "hit=1" in again["X-Cache-Status"]

@@ -84,9 +84,18 @@ def delivered(folder: Path) -> Counter:
     return Counter(line.split("\t")[0] for line in ledger.read_text().splitlines()) if ledger.exists() else Counter()
 
 
+def sending_processes(folder: Path) -> set[int]:
+    """The process ids that sent the ledger's e-mails."""
+    ledger = folder / "ledger"
+    return {int(line.split("\t")[2]) for line in ledger.read_text().splitlines()} if ledger.exists() else set()
+
+
 def kill_worker_mid_send(worker: subprocess.Popen, folder: Path) -> None:
     """Kill the process stuck sending (``hang-at``), then the worker and its scheduler: nothing shuts down cleanly."""
     wait_for(lambda: (folder / "hanging").exists(), "a send to hang", folder)
-    os.kill(int((folder / "hanging").read_text()), signal.SIGKILL)
-    os.killpg(worker.pid, signal.SIGKILL)
+    os.kill(int((folder / "hanging").read_text()), signal.SIGKILL)  # the worker itself: it runs its jobs in-process
+    try:
+        os.killpg(worker.pid, signal.SIGKILL)  # its scheduler, if still there
+    except ProcessLookupError:
+        pass
     worker.wait()

@@ -7,6 +7,7 @@ the test can count who got what.  Needs PostgreSQL and Redis.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import django_rq
@@ -14,7 +15,9 @@ from django_tasks import TaskResultStatus
 
 from portal.core.models import SentEmail
 from portal.core.tasks import send_emails
-from tests.queue_workers import delivered, kill_worker_mid_send, needs_queue, queue, task_worker, wait_for  # noqa: F401
+from tests.queue_workers import (  # noqa: F401
+    delivered, kill_worker_mid_send, needs_queue, queue, sending_processes, task_worker, wait_for,
+)
 
 pytestmark = needs_queue
 
@@ -62,3 +65,51 @@ def test_task_whose_worker_is_killed_mid_job_completes_once_on_restart(queue):
         wait_for(lambda: result.refresh() or result.status == TaskResultStatus.SUCCESSFUL, "the task to finish", queue)
 
     assert delivered(queue) == Counter(recipients)  # everyone, exactly once
+
+
+def test_task_runs_in_the_workers_own_process_without_forking(queue):
+    messages, recipients = fan_out(3, "Event reminder")
+
+    first, second = send_emails.enqueue(messages[:2]), send_emails.enqueue(messages[2:])
+    with task_worker(queue) as worker:
+        for result in (first, second):
+            wait_for(lambda result=result: result.refresh() or result.status == TaskResultStatus.SUCCESSFUL, "the tasks to finish", queue)
+
+    assert sending_processes(queue) == {worker.pid}  # both jobs, in the worker process itself
+    assert delivered(queue) == Counter(recipients)
+
+
+def test_task_past_its_time_out_is_stopped_and_retried_by_the_same_worker(queue, monkeypatch):
+    monkeypatch.setitem(django_rq.settings.QUEUES["default"], "DEFAULT_TIMEOUT", 3)
+    (queue / "hang-at").write_text("1")  # the 2nd e-mail hangs for ten minutes: the time-out must end it
+    messages, recipients = fan_out(3, "Booking confirmed")
+
+    result = send_emails.enqueue(messages)
+    with task_worker(queue) as worker:
+        wait_for(lambda: result.refresh() or result.status == TaskResultStatus.SUCCESSFUL, "the retry to succeed", queue)
+        assert worker.poll() is None  # the worker lived through its job's time-out
+
+    assert "JobTimeoutException" in (queue / "worker.log").read_text()
+    assert django_rq.get_queue("default").fetch_job(result.id).retries_left == 2  # the timed-out try counted as a failure
+    assert int((queue / "hanging").read_text()) == worker.pid
+    assert delivered(queue) == Counter(recipients)  # everyone, exactly once
+    assert sending_processes(queue) == {worker.pid}
+
+
+def test_long_task_keeps_its_heartbeat_and_is_not_taken_for_abandoned(queue):
+    """The worker gives up on a silent task 3 s after its last heartbeat (``--abandoned-after 3``); this one takes 6 s."""
+    (queue / "slow").write_text("6")
+    messages, recipients = fan_out(1, "Newsletter")
+
+    result = send_emails.enqueue(messages)
+    started = django_rq.get_queue("default").started_job_registry
+    with task_worker(queue):
+        wait_for(lambda: (queue / "sending").exists(), "the slow send to start", queue)
+        time.sleep(4.5)  # past the 4 s a heartbeat sent only at the start would have given
+        connection = django_rq.get_connection("default")
+        expiries = [score for _member, score in connection.zrange(started.key, 0, -1, withscores=True)]
+        assert expiries and min(expiries) > time.time()  # still running, heartbeat current
+        wait_for(lambda: result.refresh() or result.status == TaskResultStatus.SUCCESSFUL, "the task to finish", queue)
+
+    assert django_rq.get_queue("default").fetch_job(result.id).retries_left == 3  # ran once: never retried as abandoned
+    assert delivered(queue) == Counter(recipients)

@@ -50,3 +50,25 @@ def test_the_portals_redis_cache_uses_the_shared_pool():
                            cwd=root, env=env, capture_output=True, text=True, timeout=60, check=True)
 
     assert shown.stdout.strip() == "portal.core.redis_pool.SharedConnectionPool"
+
+
+def test_the_portals_cache_builds_one_redis_client_per_pool_not_one_per_call():
+    """redis-py fills ~170 response callbacks in every client it builds: more CPU than a cache read itself."""
+    from portal.core.cache import TolerantRedisCache
+
+    first = TolerantRedisCache("redis://127.0.0.1:6379/5", {"OPTIONS": OPTIONS})
+    second = TolerantRedisCache("redis://127.0.0.1:6379/5", {"OPTIONS": OPTIONS})  # as two requests under ASGI get
+
+    assert first._cache.get_client(write=True) is first._cache.get_client(write=True)
+    assert first._cache.get_client(write=True) is second._cache.get_client(write=True)
+
+
+def test_the_shared_redis_client_reads_and_writes():
+    from portal.core.cache import TolerantRedisCache
+
+    cache = TolerantRedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "test-shared-client", "OPTIONS": OPTIONS})
+    cache.set("greeting", {"text": "hello"}, 30)
+
+    assert cache.get("greeting") == {"text": "hello"}
+    assert cache.get_many(["greeting", "missing"]) == {"greeting": {"text": "hello"}}
+    cache.delete("greeting")

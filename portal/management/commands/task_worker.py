@@ -34,7 +34,7 @@ class Command(BaseCommand):
             "default", name=name, job_monitoring_interval=heartbeat, maintenance_interval=maintenance
         )
         worker.abandoned_after = abandoned_after
-        connections.close_all()  # the worker forks once per task; each task opens its own connection
+        connections.close_all()  # jobs run in this process (RQ's SimpleWorker); each opens a connection as it needs one
         try:
             worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if options["verbosity"] < 2 else "INFO")
         except RedisConnectionError as error:

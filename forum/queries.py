@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
@@ -124,9 +126,16 @@ def rendered_replies(thread: Thread, rows: list[Reply], *, show_hidden: bool = F
     pks = tuple(row.pk for row in rows)
 
     def render() -> tuple[dict[int, str], None]:
+        # One template and one context for the page's replies, each pushed in turn: render_to_string per reply
+        # looked the template up and built a context 25 times a page.
         replies = replies_for_page(thread).filter(pk__in=pks)
-        return {reply.pk: render_to_string("forum/includes/reply_content.html", {"reply": reply, "thread": thread, "show_hidden": show_hidden})
-                for reply in replies}, None
+        template = get_template("forum/includes/reply_content.html").template
+        context = Context({"thread": thread, "show_hidden": show_hidden}, autoescape=template.engine.autoescape)
+        rendered = {}
+        for reply in replies:
+            with context.push(reply=reply):
+                rendered[reply.pk] = template.render(context)
+        return rendered, None
 
     parts = ("thread-replies", thread.pk, pks, show_hidden)
     rendered = cached_value((ALL_REPLIES, thread_replies(thread.pk)), parts, render) if pks else {}
@@ -205,11 +214,13 @@ def work_options(thread: Thread) -> SafeString:
     """The ``<option>``s of the thread's "tag to re-design work" list, rendered once per change to the work or its tags.
 
     The same for every viewer allowed to tag (the view checks who is); up to
-    200 entries, so rendering them on every view by the author cost ~5 ms.
+    200 entries, joined here rather than in a template loop (which cost ~15 ms
+    of CPU for 200 options: three lookups, localisation and escaping per row).
     """
     def render() -> tuple[str, None]:
         choices = entries_for_thread_choice(thread, None)
-        return render_to_string("forum/includes/work_options.html", {"work_choices": choices}) if choices else "", None
+        return "".join(f'<option value="{int(pk)}">{escape(title)} ({escape(organisation)})</option>'
+                       for pk, title, organisation in choices), None
 
     return mark_safe(cached_value((WORK_OPTIONS, ALL_REPLIES), ("work-options", thread.pk), render))  # noqa: S308 - rendered template output
 

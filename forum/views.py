@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -176,11 +176,8 @@ def thread(request, pk):
 
 def _thread_context(request, thread: Thread, page, rows: list, viewer: queries.ThreadViewer, quote: str) -> dict:
     """Everything the thread page's main column shows, with ``CSRF_PLACEHOLDER`` for the forms' token."""
-    thread = (
-        Thread.objects.select_related("board__subsection", "author__user")
-        .prefetch_related("service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .get(pk=thread.pk)
-    )
+    # The view's thread already holds its board and author (_thread_or_404): only its tags and files are read here.
+    prefetch_related_objects([thread], "service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
     member, may_moderate = viewer.member, viewer.may_moderate
     may_tag_work = member is not None and (member.pk == thread.author_id or may_moderate)
     document = queries.similar_document(thread)

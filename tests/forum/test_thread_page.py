@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from forum import services
+from forum.models import Reply
 from search.registry import MEMBERS
 from tests.search.conftest import database_settings  # noqa: F401 - fixture
 
@@ -256,3 +257,27 @@ def test_quoting_a_reply_shows_the_quote_and_is_not_kept_for_the_next_view(clien
 
     assert "Quoting Oliver Grant" in quoted
     assert "Quoting Oliver Grant" not in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_rendered_thread_page_for_its_author_makes_a_fixed_number_of_queries(client_for, member, other_org_member, board, work,
+                                                                              django_assert_max_num_queries):
+    """Nothing cached (every fragment forgotten): the same ceiling at 10 and at 1,000 replies, on the last page."""
+    from portal.core import fragments
+
+    small = services.post_thread(member, board, title="Small", body="How do you triage?")
+    large = services.post_thread(member, board, title="Large", body="How do you triage?")
+    for thread, count in ((small, 10), (large, 1000)):
+        Reply.objects.bulk_create([Reply(thread=thread, author=other_org_member, body=f"Answer {n}", body_html=f"<p>Answer {n}</p>")
+                                   for n in range(count)])
+    client = client_for(member)
+    client.get(small.get_absolute_url())  # first-use lookups (content types, site root) are not the page's
+
+    for url in (small.get_absolute_url(), large.get_absolute_url() + "?page=40"):
+        fragments.forget_all()
+        # user, member, thread (with board and author), reply count, the page's rows, watching, its tags, its files,
+        # the viewer's organisation, the replies with authors and quotes, their files, the last event, work to tag,
+        # similar work (statistics, ranking, still visible), guidance: 19, one fewer than when the main column read the
+        # thread again
+        with django_assert_max_num_queries(19):
+            response = client.get(url)
+        assert response.status_code == 200

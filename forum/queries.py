@@ -14,13 +14,11 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from forum import extensions
 from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
 from forum.signals import ALL_REPLIES, BOARDS, THREAD_GUIDANCE, WORK_OPTIONS, thread_replies
 from portal.core.fragments import cached_value
 from portal.core.permissions import is_member
-from portal.guidance.models import GuidancePage
-from redesign.connections import entries_for_thread_choice
-from redesign.views import MATRIX_FRAGMENTS
 from search.backends.database import SIMILAR_RESULTS
 from search.queries import ANSWERS
 from search.registry import searchable_for
@@ -194,7 +192,7 @@ def thread_main(thread: Thread, page, rows: list[Reply], viewer: ThreadViewer, *
     parts = ("thread-main", thread.pk, page.number, tuple(row.pk for row in rows), own,
              member is not None and member.pk == thread.author_id, member is not None and is_member(member.user),
              viewer.may_moderate, viewer.watching, viewer.is_sha_editor, audience)
-    families = (thread_replies(thread.pk), ALL_REPLIES, WORK_OPTIONS, THREAD_GUIDANCE, BOARDS, MATRIX_FRAGMENTS,
+    families = (thread_replies(thread.pk), ALL_REPLIES, WORK_OPTIONS, THREAD_GUIDANCE, BOARDS, *extensions.families(),
                 SIMILAR_RESULTS, ANSWERS)
     return cached_value(families, parts, render)
 
@@ -218,7 +216,7 @@ def work_options(thread: Thread) -> SafeString:
     of CPU for 200 options: three lookups, localisation and escaping per row).
     """
     def render() -> tuple[str, None]:
-        choices = entries_for_thread_choice(thread, None)
+        choices = extensions.work.choices(thread) if extensions.work is not None else ()
         return "".join(f'<option value="{int(pk)}">{escape(title)} ({escape(organisation)})</option>'
                        for pk, title, organisation in choices), None
 
@@ -227,8 +225,10 @@ def work_options(thread: Thread) -> SafeString:
 
 def has_guidance(thread: Thread) -> bool:
     """Whether any guidance page, draft or live, was made from this thread (most have none: then nothing more is read)."""
+    if extensions.guidance is None:
+        return False
     return cached_value((THREAD_GUIDANCE, ALL_REPLIES), ("thread-guidance", thread.pk),
-                        lambda: (GuidancePage.objects.filter(source_thread_id=thread.pk).exists(), None))
+                        lambda: (extensions.guidance.pages_from(thread.pk).exists(), None))
 
 
 def thread_last_event_id(thread: Thread) -> int:

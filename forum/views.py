@@ -23,15 +23,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from forum import queries, reports, services
+from forum import extensions, queries, reports, services
 from forum.forms import AnswerReportForm, EditForm, HideForm, MoveForm, ReplyForm, ReportForm, ThreadForm, WatchForm
 from forum.models import Attachment, Board, ModerationAction, PostRevision, Reply, Report, Subscription, Subsection, Thread
 from portal.core.csv_stream import csv_lines
 from portal.core.notifications import Notification
 from portal.core.permissions import has_role, member_required, permission_required
 from portal.core.roles import Role
-from portal.guidance.models import GuidancePage
-from portal.guidance.services import GuidanceError, draft_guidance_from_answer
 from search.queries import SIMILAR_KINDS, find_similar, viewer_audience
 
 
@@ -225,10 +223,11 @@ def _guidance_context(user, thread: Thread) -> dict:
     if not queries.has_guidance(thread):
         return {
             "guidance_pages": [],
-            "may_draft_guidance": thread.accepted_reply_id is not None and has_role(user, Role.SHA_EDITOR),
+            "may_draft_guidance": extensions.guidance is not None and thread.accepted_reply_id is not None
+            and has_role(user, Role.SHA_EDITOR),
         }
     is_editor = has_role(user, Role.SHA_EDITOR)
-    pages = [page for page in GuidancePage.objects.filter(source_thread=thread).order_by("pk") if page.live or is_editor]
+    pages = [page for page in extensions.guidance.pages_from(thread.pk).order_by("pk") if page.live or is_editor]
     return {
         "guidance_pages": pages,
         "may_draft_guidance": is_editor and thread.accepted_reply_id is not None and not pages,
@@ -240,11 +239,13 @@ def _guidance_context(user, thread: Thread) -> dict:
 def draft_guidance(request, pk):
     """SHA editors: turn the accepted answer into a draft guidance page, then edit it in the Wagtail admin."""
     thread = _thread_or_404(request, pk)
+    if extensions.guidance is None:
+        raise Http404("Guidance is not part of this site.")
     if not has_role(request.user, Role.SHA_EDITOR):
         raise PermissionDenied("Only SHA editors can turn an answer into guidance.")
     try:
-        page = draft_guidance_from_answer(thread, request.user)
-    except GuidanceError as refusal:
+        page = extensions.guidance.draft(thread, request.user)
+    except extensions.guidance.refused as refusal:
         messages.error(request, refusal.user_message)
         return redirect(thread.get_absolute_url())
     messages.success(request, f"Draft guidance '{page.title}' has been made from the answer. Edit it, then send it for review.")

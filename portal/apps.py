@@ -12,8 +12,10 @@ class PortalConfig(AppConfig):
 
         from portal.core import addresses, audit, permissions, realtime, roles, sessions, signals  # noqa: F401 - connects receivers
         from portal.guidance import searchable  # noqa: F401 - registers guidance with search (search.apps finds only <app>.searchable)
+        from portal.guidance import threads  # AppConfig.ready: imported once the app registry is ready
         from portal.site import searchable as site_searchable  # noqa: F401 - registers the site's standard pages with search
 
+        threads.connect()  # the thread page's guidance: what it became, "turn the answer into guidance"
         audit.connect_receivers()
         permissions.connect_receivers()
         realtime.connect_receivers()

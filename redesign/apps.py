@@ -9,6 +9,7 @@ class RedesignConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
+        from redesign import service_areas, threads  # AppConfig.ready: imported once the app registry is ready
         from redesign.models import CaseStudyPage  # AppConfig.ready: imported once the app registry is ready
 
         def _index(sender, instance, **kwargs):
@@ -34,3 +35,5 @@ class RedesignConfig(AppConfig):
 
         page_published.connect(_index, sender=CaseStudyPage, weak=False, dispatch_uid="redesign.case_study.published")
         page_unpublished.connect(_remove, sender=CaseStudyPage, weak=False, dispatch_uid="redesign.case_study.unpublished")
+        service_areas.connect()  # who may see moved work, the expertise finder's evidence, case studies announced
+        threads.connect()  # the thread page's "tag to re-design work" list

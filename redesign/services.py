@@ -24,6 +24,7 @@ from directory.areas.services import record_entry_started, record_stage_changed,
 from directory.models import Member, Organisation, ServiceArea
 from events.models import EventPage
 from forum.models import Thread
+from forum.queries import may_moderate
 from portal.core import audit
 from portal.core.addresses import base_url
 from portal.core.delivery import email_after_commit
@@ -579,8 +580,6 @@ def can_link(actor, entry: MatrixEntry, obj) -> bool:
     if can_edit_entry(actor, entry):
         return True
     if link_kind(obj) == "thread":
-        from forum.queries import may_moderate  # two-way link redesign<->forum (pyproject ignore_imports): forum.queries imports redesign
-
         member = getattr(actor, "member", None)
         return member is not None and member.is_approved and (obj.author_id == member.pk or may_moderate(actor))
     return False

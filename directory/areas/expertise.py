@@ -12,18 +12,21 @@ ranks where they do:
 Only approved, active members appear (erased and deactivated people never);
 contact details go through ``directory.privacy``.  The page costs a fixed
 number of queries however many people and pieces of evidence there are.
+
+The apps that hold the evidence (re-design work, the forum) sit above this
+one: each registers a source of it in its AppConfig.ready
+(``register_evidence``), so this module imports neither.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
-from django.db.models import F, Prefetch, Q
-from django.urls import reverse
+from django.db.models import Prefetch, Q
 
 from directory.models import Member, Organisation, ServiceArea
 from directory.privacy import ContactPolicy, contact_rows
-from forum.models import Board, Thread
-from redesign.models import CaseStudyPage, MatrixEntry, Stage
 
 WEIGHTS: dict[str, int] = {
     "lead_finished": 6,
@@ -34,8 +37,6 @@ WEIGHTS: dict[str, int] = {
     "specialty": 2,
     "interest": 1,
 }
-FINISHED_STAGES = {Stage.LIVE, Stage.EVALUATED}
-APPROVED_STAGES = {Stage.APPROVED, Stage.PROCUREMENT}
 MAX_RESULTS = 50
 
 
@@ -69,37 +70,31 @@ def areas_matching(text: str):
     return ServiceArea.objects.filter(Q(name__icontains=text) | Q(description__icontains=text) | Q(slug__iexact=text))
 
 
-def _lead_kind(stage: str) -> str:
-    if stage in FINISHED_STAGES:
-        return "lead_finished"
-    if stage in APPROVED_STAGES:
-        return "lead_approved"
-    return "lead"
+#: Whose a piece of evidence is: a member's (by ``Member`` pk) or a user's (by ``User`` pk, e.g. a page's owner).
+Owner = tuple[Literal["member", "user"], int]
+EvidenceSource = Callable[..., Iterable[tuple[Owner, Evidence]]]
+#: ``(order, source)``: ``source(area, viewer=, request=)`` yields ``((kind, pk), evidence)``; listed by ``order``.
+SOURCES: list[tuple[int, EvidenceSource]] = []
+
+
+def register_evidence(source: EvidenceSource, *, order: int) -> None:
+    """Add a source of evidence of work on a service area (called from the owning app's AppConfig.ready).
+
+    ``order`` places its evidence among the others' (people's evidence of equal weight is listed in it).
+    """
+    if any(known is source for _order, known in SOURCES):
+        return
+    SOURCES.append((order, source))
+    SOURCES.sort(key=lambda item: item[0])
 
 
 def find_experts(area: ServiceArea, *, viewer, policy: ContactPolicy, request=None) -> list[Expert]:
     """The people with evidence of work on ``area``, best first, as ``viewer`` may see them."""
     by_member: dict[int, list[Evidence]] = {}
     by_user: dict[int, list[Evidence]] = {}
-
-    Leads = MatrixEntry.leads.through
-    for link in Leads.objects.filter(matrixentry__service_area=area).select_related("matrixentry__organisation").order_by("matrixentry__title"):
-        entry = link.matrixentry
-        by_member.setdefault(link.member_id, []).append(Evidence(
-            _lead_kind(entry.stage), f"Leads {entry.title} ({entry.organisation.name}), now at {entry.get_stage_display().lower()}",
-            entry.get_absolute_url(),
-        ))
-    for page in CaseStudyPage.objects.live().public().filter(service_area=area, owner__isnull=False).order_by("title"):
-        by_user.setdefault(page.owner_id, []).append(Evidence("case_study", f"Wrote the case study {page.title}", page.get_url(request)))
-    accepted = (
-        Thread.objects.filter(service_areas=area, is_hidden=False, accepted_reply__isnull=False, accepted_reply__is_hidden=False,
-                              board__in=Board.objects.readable_by(viewer))
-        .exclude(accepted_reply__author=F("author"))
-        .values_list("accepted_reply__author_id", "pk", "title")
-        .order_by("-created_at")
-    )
-    for author_id, thread_pk, title in accepted:
-        by_member.setdefault(author_id, []).append(Evidence("accepted_answer", f"Answer accepted on {title}", reverse("forum:thread", kwargs={"pk": thread_pk})))
+    for _order, source in SOURCES:
+        for (kind, pk), evidence in source(area, viewer=viewer, request=request):
+            (by_member if kind == "member" else by_user).setdefault(pk, []).append(evidence)
 
     declared = {"specialty": Member.specialties.through.objects.filter(servicearea=area),
                 "interest": Member.interests.through.objects.filter(servicearea=area)}

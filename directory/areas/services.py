@@ -6,10 +6,14 @@ own transaction; the movement is stored with the change, and background work
 Whether a follower may see what moved is decided then, at send time, by
 ``may_see``: a thread hidden or a case study unpublished in between reaches
 nobody, and a moderators' board never reaches ordinary members.
+
+Service areas sit below the apps whose work moves (the forum, re-design work)
+and import neither: each of those says, in its AppConfig.ready, who may see
+its kind of subject (``register_subject``).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -21,7 +25,6 @@ from directory.models import Member, ServiceArea
 from portal.core.notifications import Notification, notify_about_movement
 from portal.core.outbox import enqueue_on_commit
 from portal.core.permissions import is_member
-from redesign.permissions import can_see_audience
 
 
 class AreasError(Exception):
@@ -173,21 +176,24 @@ def record_thread_asked(thread, areas: Iterable[ServiceArea], *, actor) -> Movem
 # --- who may see a movement ---------------------------------------------------------------------------------
 
 
+#: Who may see a movement, by the field naming its subject ("thread", "case_study", "template", "entry"):
+#: ``check(user, movement)``, filled in by the app that owns the subject (``register_subject``).
+SUBJECTS: dict[str, Callable[[object, Movement], bool]] = {}
+
+
+def register_subject(field: str, check: Callable[[object, Movement], bool]) -> None:
+    """Say who may see a movement whose subject is ``field`` (called from the owning app's AppConfig.ready)."""
+    SUBJECTS[field] = check
+
+
 def may_see(user, movement: Movement) -> bool:
     """Whether ``user`` may see what moved, decided now rather than when it moved."""
     if not is_member(user):
         return False
-    if movement.thread_id is not None:
-        from forum.queries import may_read_thread  # two-way link areas<->forum (pyproject ignore_imports): forum.services imports this module
-
-        return may_read_thread(user, movement.thread)
-    if movement.case_study_id is not None:
-        page = movement.case_study
-        # A page behind a Wagtail view restriction (password, groups) is not announced at all.
-        return page.live and not page.get_view_restrictions().exists() and can_see_audience(user, page.audience)
-    if movement.template_id is not None:
-        return can_see_audience(user, movement.template.audience)
-    return movement.entry_id is not None  # the matrix is open to every member
+    for field, check in SUBJECTS.items():
+        if getattr(movement, f"{field}_id") is not None:
+            return check(user, movement)
+    return False
 
 
 def _followers(movement: Movement):

@@ -8,7 +8,7 @@ from django.test.utils import override_settings
 from portal.site.demo import build_region, build_site_pages
 
 # Each app may add its own content with ``<app>.demo.build(region)``, in this order.
-APP_DEMOS = ["directory", "redesign", "events", "forum", "directory.areas.demo", "redesign.connections_demo", "portal.guidance.demo", "search"]
+APP_DEMOS = ["directory", "redesign", "events", "forum", "portal.site.areas_demo", "redesign.connections_demo", "portal.guidance.demo", "search"]
 
 #: What the summary counts, by app label and model name (labels survive modules moving).
 SUMMARY = [

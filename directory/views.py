@@ -129,8 +129,6 @@ def filtered_members(filters: dict):
 
 def areas_named_like(text: str) -> list:
     """Service areas whose name matches a name search that found nobody ("dermatology"), to offer as a filter instead."""
-    from directory.models import ServiceArea
-
     text = text.strip()
     if len(text) < 3:
         return []

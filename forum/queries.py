@@ -20,7 +20,7 @@ from forum.signals import ALL_REPLIES, BOARDS, THREAD_GUIDANCE, WORK_OPTIONS, th
 from portal.core.fragments import cached_value
 from portal.core.permissions import is_member
 from search.backends.database import SIMILAR_RESULTS
-from search.queries import ANSWERS
+from search.answers import ANSWERS
 from search.registry import searchable_for
 
 REPLIES_PER_PAGE = 25

@@ -12,7 +12,8 @@ makes every thread page render its replies again.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from forum.models import Reply
+from directory.models import Member
+from forum.models import Reply, Thread
 from portal.core import fragments
 
 ALL_REPLIES = fragments.family("forum.replies")
@@ -53,8 +54,6 @@ def forget_replies_after_attachment_change(sender, instance, **kwargs) -> None:
 
 def forget_threads_written_by(member_id: int) -> None:
     """Move on the replies of every thread ``member_id`` asked or replied in: those pages show the member."""
-    from forum.models import Reply, Thread
-
     threads = set(Reply.objects.filter(author_id=member_id).values_list("thread_id", flat=True).distinct())
     threads.update(Thread.objects.filter(author_id=member_id).values_list("pk", flat=True))
     for thread_id in sorted(threads):
@@ -71,8 +70,6 @@ def forget_replies_after_member_change(sender, instance, **kwargs) -> None:
 def forget_replies_after_name_change(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # signing in, or a new password: no name shown on a thread changed
-    from directory.models import Member
-
     member_id = Member.objects.filter(user_id=instance.pk).values_list("pk", flat=True).first()
     if member_id is not None:
         forget_threads_written_by(member_id)

@@ -23,7 +23,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.core.permissions import is_member
-from redesign.permissions import editable_organisation_ids, visible_case_studies
+from redesign.permissions import Audience, editable_organisation_ids, visible_case_studies
 
 # Work not touched for this long is flagged and its leads are reminded.
 STALE_AFTER = timedelta(days=90)
@@ -187,11 +187,6 @@ class EntryChange(models.Model):
         if self.actor is None:
             return "The portal"
         return self.actor.get_full_name() or self.actor.email
-
-
-class Audience(models.TextChoices):
-    PUBLIC = "public", "Everyone, including the public"
-    MEMBERS = "members", "Members of the network only"
 
 
 class RedesignSectionPage(Page):

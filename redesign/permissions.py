@@ -7,9 +7,19 @@ what clusters are made of) and any entry they lead.  Network administrators
 """
 from __future__ import annotations
 
+from django.db import models
+
 from directory.models import Member, Organisation
-from portal.core.documents import in_public_collection
 from portal.core.permissions import is_member
+
+
+
+class Audience(models.TextChoices):
+    """Who may see a case study or template (the models' ``audience`` field)."""
+
+    PUBLIC = "public", "Everyone, including the public"
+    MEMBERS = "members", "Members of the network only"
+
 
 COMMISSIONING_KINDS = {Organisation.Kind.CLUSTER, Organisation.Kind.CONSORTIUM, Organisation.Kind.PCT}
 
@@ -98,14 +108,10 @@ def can_add_template_version(user, template) -> bool:
 
 
 def can_see_audience(user, audience: str) -> bool:
-    from redesign.models import Audience  # cycle: redesign.models imports this module
-
     return audience == Audience.PUBLIC or is_member(user)
 
 
 def visible_case_studies(queryset, user):
-    from redesign.models import Audience  # cycle: redesign.models imports this module
-
     queryset = queryset.live()
     if is_member(user):
         return queryset
@@ -113,25 +119,6 @@ def visible_case_studies(queryset, user):
 
 
 def visible_templates(queryset, user):
-    from redesign.models import Audience  # cycle: redesign.models imports this module
-
     if is_member(user):
         return queryset
     return queryset.filter(audience=Audience.PUBLIC)
-
-
-def document_is_members_only(document) -> bool:
-    """Whether a Wagtail document is for members only.
-
-    A matrix entry's attachment always is; a template's file has its template's
-    audience (members-only if any template using it is); any other document is
-    members-only unless it is in the public collection (``portal.core.documents``).
-    """
-    from redesign.models import Audience, EntryDocument, TemplateVersion  # cycle: redesign.models imports this module
-
-    if EntryDocument.objects.filter(document=document).exists():
-        return True
-    audiences = set(TemplateVersion.objects.filter(document=document).values_list("template__audience", flat=True))
-    if audiences:
-        return Audience.MEMBERS in audiences
-    return not in_public_collection(document)

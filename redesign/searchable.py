@@ -1,6 +1,6 @@
 """How matrix entries, case studies, templates and Wagtail documents appear in the portal's one search.
 
-Documents are here because who may find one is the re-design library's rule (``redesign.permissions.document_is_members_only``).
+Documents are here because who may find one is the re-design library's rule (``redesign.documents.document_is_members_only``).
 """
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from django.utils.html import strip_tags
 from wagtail.documents import get_document_model
 
 from directory.models import ServiceArea
-from redesign.models import Audience, CaseStudyPage, MatrixEntry, Template, TemplateVersion
-from redesign.permissions import document_is_members_only
+from redesign.documents import document_is_members_only
+from redesign.models import CaseStudyPage, MatrixEntry, Template, TemplateVersion
+from redesign.permissions import Audience
 from search.registry import MEMBERS, PUBLIC, Searchable, SearchDocument, register
 
 

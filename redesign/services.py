@@ -549,9 +549,7 @@ def add_template_version(template: Template, *, actor, upload, notes: str = "") 
     record_template_version(version, actor=actor)
     index_object(template)
     if template.versions.filter(adaptations__isnull=False).exists():
-        from redesign.tasks import notify_adapters  # cycle: redesign.tasks calls these services
-
-        enqueue_on_commit(notify_adapters, version.pk)
+        enqueue_on_commit("redesign.tasks.notify_adapters", version.pk)
     return version
 
 

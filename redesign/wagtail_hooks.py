@@ -6,7 +6,7 @@ from django.http import HttpResponseForbidden
 from wagtail import hooks
 
 from portal.core.permissions import is_member
-from redesign.permissions import document_is_members_only
+from redesign.documents import document_is_members_only
 
 
 @hooks.register("before_serve_document")

@@ -12,7 +12,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from search.backends.base import MARK_END, MARK_START
+MARK_START = "\ue000"
+MARK_END = "\ue001"
 
 #: Each group lists spellings that mean the same thing (plurals too).  Multi-word entries are phrases.  The
 #: first multi-word entry of a group is its *long form*: what an abbreviation written in capitals stands for.

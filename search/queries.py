@@ -19,8 +19,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal.core import fragments
 from portal.core.permissions import is_member
+from search.answers import ANSWER_SECONDS, ANSWERS
 from search.backends import get_backend
 from search.backends.base import FACETS, SearchHit, SearchResults, SearchUnavailable
+from search.backends.database import DatabaseBackend
 from search.registry import MEMBERS, PUBLIC, SearchDocument, registered, searchable_for
 
 logger = logging.getLogger(__name__)
@@ -57,24 +59,6 @@ def kind_label(kind: str) -> str:
 def safe_highlight(fragment: str) -> SafeString:
     """Backends already escape and mark; nh3 makes sure nothing but <mark> can ever reach the page."""
     return mark_safe(nh3.clean(fragment, tags={"mark"}, attributes={}))  # noqa: S308 - sanitised on this line
-
-
-#: Search answers cached per (backend, query, filters, page, audience); every index write moves this family on.
-ANSWERS = fragments.family("search.answers")
-
-#: How long a cached answer may be kept.  Every change to the index makes it unreachable at once (``forget_answers``);
-#: this only bounds what a cached answer cannot see change: the recency factor in the ranking drifts with the clock
-#: (a document's score changes by well under 0.1% a day), so an answer ten minutes old ranks as today's would.
-ANSWER_SECONDS = 600
-
-
-def forget_answers() -> None:
-    """Make every cached search answer unreachable, now and after the current transaction commits.
-
-    Called by every write to an index (``services.write_documents``, ``delete_entry``, the
-    database backend's writes, a rebuild), so a change shows on the next search.
-    """
-    fragments.forget(ANSWERS)
 
 
 def _normalised(query: str, filters: dict[str, str] | None, page: int) -> tuple[str, dict[str, str], int]:
@@ -135,8 +119,6 @@ def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, r
 
 def _answer(backend, query: str, audience: str, filters: dict[str, str], page: int, page_size: int,
             autocorrect: bool = True) -> SearchResults:
-    from search.backends.database import DatabaseBackend  # cycle: search.backends.database imports this module
-
     try:
         return backend.search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size, autocorrect=autocorrect)
     except SearchUnavailable:
@@ -171,8 +153,6 @@ def find_similar(document_or_text, user, kinds=(), exclude=(), limit: int = 5) -
     ``more_like_this`` query; if it is down, the embedded backend answers; if
     both fail the answer is empty (similar work is a pointer, never worth an error page).
     """
-    from search.backends.database import DatabaseBackend  # cycle: search.backends.database imports this module
-
     exclude = list(exclude)
     if isinstance(document_or_text, str):
         text = document_or_text

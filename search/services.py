@@ -8,14 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.core.outbox import enqueue_on_commit
+from search.answers import forget_answers
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
 from search.backends.database import DatabaseBackend
 from search.extraction import FAILED, ExtractionResult, extract_file
 from search.models import DocumentText
-from search.queries import forget_answers
 from search.registry import SearchDocument, registered, searchable_for
-from search.tasks import index_search_entry, remove_search_entry
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def index_object(obj) -> None:
     if searchable is None:
         return
 
-    enqueue_on_commit(index_search_entry, searchable.kind, str(obj.pk))
+    enqueue_on_commit("search.tasks.index_search_entry", searchable.kind, str(obj.pk))
 
 
 def remove_object(obj) -> None:
@@ -47,7 +46,7 @@ def remove_object(obj) -> None:
     if searchable is None:
         return
 
-    enqueue_on_commit(remove_search_entry, searchable.kind, str(obj.pk))
+    enqueue_on_commit("search.tasks.remove_search_entry", searchable.kind, str(obj.pk))
 
 
 def writing_backends() -> list:

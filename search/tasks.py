@@ -13,22 +13,20 @@ import logging
 
 from django_tasks import task
 
+from search.services import delete_entry, extract_and_index_document, refresh_entry
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def index_search_entry(kind: str, pk: str) -> str:
     """Write the current state of one object to the search index (or drop it if it may no longer be found)."""
-    from search.services import refresh_entry  # cycle: search.services queues these tasks (tasks call services)
-
     return refresh_entry(kind, pk)
 
 
 @task()
 def remove_search_entry(kind: str, pk: str) -> str:
     """Remove one object from the search index."""
-    from search.services import delete_entry  # cycle: search.services queues these tasks (tasks call services)
-
     delete_entry(f"{kind}:{pk}")
     return "removed"
 
@@ -36,6 +34,4 @@ def remove_search_entry(kind: str, pk: str) -> str:
 @task()
 def extract_document_text(document_id: int) -> str:
     """Extract an uploaded document's text (bounded, in a subprocess), store it and index the document."""
-    from search.services import extract_and_index_document  # cycle: search.services queues these tasks (tasks call services)
-
     return extract_and_index_document(document_id)

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.areas.models import Movement, ServiceAreaWatch
-from directory.areas.tasks import notify_area_followers
 from directory.models import Member, ServiceArea
 from portal.core.notifications import Notification, notify_about_movement
 from portal.core.outbox import enqueue_on_commit
@@ -113,7 +112,7 @@ def record_movement(kind: str, *, areas: Iterable[ServiceArea], text: str, url: 
     with transaction.atomic():
         movement = Movement.objects.create(kind=kind, text=text[:255], url=url[:255], actor=actor, **subject)
         movement.service_areas.set(areas)
-        enqueue_on_commit(notify_area_followers, movement.pk)  # recorded with the movement
+        enqueue_on_commit("directory.areas.tasks.notify_area_followers", movement.pk)  # recorded with the movement
     return movement
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from directory.areas.services import notify_followers
+
 
 @task()
 def notify_area_followers(movement_id: int) -> int:
     """Tell the followers of a movement's service areas (idempotent: re-running tells nobody twice)."""
-    from directory.areas.services import notify_followers  # cycle: services queue this task (tasks call services)
-
     return notify_followers(movement_id)

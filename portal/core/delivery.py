@@ -60,6 +60,4 @@ def email_after_commit(messages: Iterable[Sequence]) -> None:
     """
     payload = [[*message[:4], [list(a) for a in message[4]]] if len(message) > 4 else list(message) for message in messages]
     if payload:
-        from portal.core.tasks import send_emails  # cycle: portal.core.tasks.send_emails calls send_once here
-
-        enqueue_on_commit(send_emails, payload)
+        enqueue_on_commit("portal.core.tasks.send_emails", payload)

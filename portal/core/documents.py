@@ -9,7 +9,7 @@ collection inside it that has no view restriction of its own.  Wagtail's own
 collection privacy still applies on top (its ``check_view_restrictions`` hook).
 
 A document that belongs to re-design work follows that work's audience
-instead (``redesign.permissions.document_is_members_only``).  Renaming or
+instead (``redesign.documents.document_is_members_only``).  Renaming or
 moving the public collection makes its documents private: the safe way to fail.
 """
 from __future__ import annotations

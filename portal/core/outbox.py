@@ -34,7 +34,14 @@ KEEP_ENQUEUED_FOR = dt.timedelta(days=7)
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
-    """Queue ``task(*args, **kwargs)`` once the current transaction commits; never lost if the queue is down."""
+    """Queue ``task(*args, **kwargs)`` once the current transaction commits; never lost if the queue is down.
+
+    ``task`` is a task or its dotted path (``"search.tasks.index_search_entry"``, as the outbox records it).
+    A service queues its own app's tasks by path: the tasks module imports the services it runs, and the
+    services never import it back (tasks call services, not the other way round).
+    """
+    if isinstance(task, str):
+        task = import_string(task)
     if isinstance(task.get_backend(), ImmediateBackend):
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
         return

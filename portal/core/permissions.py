@@ -93,6 +93,13 @@ def viewer_facts(user) -> ViewerFacts:
     return facts
 
 
+def user_roles(user) -> set[Role]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    names = viewer_facts(user).roles
+    return {role for role in Role if str(role) in names}
+
+
 def forget_viewer_facts() -> None:
     """Make every viewer's facts be read again from the database on their next request.
 

@@ -182,15 +182,6 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
         pass
 
 
-def user_roles(user) -> set[Role]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    from portal.core.permissions import viewer_facts  # cycle: portal.core.permissions imports Role from here
-
-    names = viewer_facts(user).roles
-    return {role for role in Role if str(role) in names}
-
-
 def grant_role(user, role: Role, *, by=None) -> None:
     """Give ``user`` a role; ``by`` is who decided it, for the audit trail (portal.core.audit records every role change)."""
     with acting_as(by) if by is not None else nullcontext():

@@ -13,14 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from search.analysis import parse
 from search.registry import MEMBERS, PUBLIC, SearchDocument
 
 #: The facets every backend counts, in the order the page shows them.
 FACETS = ("kind", "service_area", "organisation", "year")
 
 #: Highlight markers the engines wrap matches in; replaced by <mark> only after the text is escaped.
-MARK_START = "\ue000"
-MARK_END = "\ue001"
 
 #: Bodies longer than this are cut before indexing (PostgreSQL tsvector and ES highlighting both have limits).
 MAX_BODY_CHARS = 200_000
@@ -116,8 +115,6 @@ class SearchBackend:
 
     def _search_ladder(self, query: str, viewer_audience: str, filters: dict[str, str] | None, page: int, page_size: int,
                        autocorrect: bool) -> SearchResults:
-        from search.analysis import parse
-
         audiences = visible_audiences(viewer_audience)
         filters = {name: value for name, value in (filters or {}).items() if value}
         page = max(1, page)

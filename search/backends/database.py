@@ -22,7 +22,10 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from portal.core import fragments
+from search.answers import forget_answers
 from search.analysis import (
+    MARK_END,
+    MARK_START,
     ParsedQuery,
     document_keywords,
     highlight_words,
@@ -33,8 +36,6 @@ from search.analysis import (
     words,
 )
 from search.backends.base import (
-    MARK_END,
-    MARK_START,
     MAX_BODY_CHARS,
     FacetCount,
     Progress,
@@ -45,7 +46,6 @@ from search.backends.base import (
     visible_audiences,
 )
 from search.models import IndexedArea, IndexedDocument, SearchTerm
-from search.queries import forget_answers
 from search.registry import PUBLIC, SearchDocument
 
 BATCH = 500
@@ -555,7 +555,7 @@ def _cache_word(term: str) -> str:
 
 
 def _forget_answers() -> None:
-    """Every write to this index makes the cached search answers unreachable (``search.queries.run_search``)."""
+    """Every write to this index makes the cached search answers unreachable (``search.answers``)."""
     forget_answers()
 
 

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from search.analysis import (
+    MARK_END,
+    MARK_START,
     TEXT_STOP_WORDS,
     ParsedQuery,
     document_keywords,
@@ -27,8 +29,6 @@ from search.analysis import (
     words,
 )
 from search.backends.base import (
-    MARK_END,
-    MARK_START,
     MAX_BODY_CHARS,
     FacetCount,
     Progress,

@@ -14,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends.base import SearchUnavailable
-from search.queries import forget_answers
+from search.answers import forget_answers
 from search.services import count_all_documents, iter_all_documents, writing_backends
 
 

@@ -121,7 +121,7 @@ ROLES: dict[Role, RoleSpec] = {
         Role.SHA_EDITOR,
         "SHA staff who draft and approve guidance and answer escalated questions.",
         # No publish_page: guidance goes live only when a second SHA editor approves it
-        # (portal.guidance.models.TwoEditorApprovalTask, portal.guidance.admin.GuidancePermissionTester).
+        # (portal.guidance.models.TwoEditorApprovalTask, portal.guidance.models.GuidancePermissionTester).
         permissions=("wagtailadmin.access_admin", "portal.add_link", "portal.change_link", "portal.view_link", "forum.view_answer_report"),
         admin_access=True,
         requires_mfa=True,

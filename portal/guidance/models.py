@@ -1,6 +1,6 @@
 """Guidance, the links library and the newsletter (issue 8).
 
-SHA staff publish guidance through a two-person review (see portal.guidance.admin);
+SHA staff publish guidance through a two-person review (see GuidancePermissionTester);
 members asked for "links to guidance/useful information, everything to do
 with PBC" and a newsletter (seed 002).  Services live in
 portal.guidance.services, page views in portal.guidance.views.  They belong to the
@@ -18,7 +18,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as subpage_path
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PageQuerySet, TaskState, WorkflowState
+from wagtail.models import Page, PageManager, PagePermissionTester, PageQuerySet, TaskState, WorkflowState
 from wagtail.models.workflows import AbstractGroupApprovalTask
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -46,12 +46,10 @@ class GuidanceIndexPage(RoutablePageMixin, Page):
     max_count = 1
 
     def permissions_for_user(self, user):
-        from portal.guidance.admin import GuidanceIndexPermissionTester  # cycle: portal.guidance.admin imports Link from here
-
         return GuidanceIndexPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from portal.guidance.views import guidance_index_context  # cycle: the page's routes call views, which import these models
+        from portal.guidance.views import guidance_index_context  # Wagtail route: the view imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(guidance_index_context(self, request))
@@ -59,7 +57,7 @@ class GuidanceIndexPage(RoutablePageMixin, Page):
 
     @subpage_path("links/", name="links")
     def links_library(self, request):
-        from portal.guidance.views import links_library  # cycle: the page's routes call views, which import these models
+        from portal.guidance.views import links_library  # Wagtail route: the view imports these models
 
         return links_library(self, request)
 
@@ -153,8 +151,6 @@ class GuidancePage(Page):
         return self.superseded_by_id is not None
 
     def permissions_for_user(self, user):
-        from portal.guidance.admin import GuidancePermissionTester  # cycle: portal.guidance.admin imports Link from here
-
         return GuidancePermissionTester(user, self)
 
     def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None, skip_permission_checks=False):
@@ -236,7 +232,7 @@ class NewsletterArchivePage(RoutablePageMixin, Page):
     @subpage_path("", name="archive")
     def index_route(self, request, *args, **kwargs):
         # Unsubscribing (below) works from the e-mail without signing in; the archive is for members.
-        from portal.guidance.views import newsletter_archive  # cycle: the page's routes call views, which import these models
+        from portal.guidance.views import newsletter_archive  # Wagtail route: the view imports these models
 
         return newsletter_archive(self, request)
 
@@ -247,25 +243,25 @@ class NewsletterArchivePage(RoutablePageMixin, Page):
 
     @subpage_path("compose/", name="compose")
     def compose(self, request):
-        from portal.guidance.views import compose_newsletter  # cycle: the page's routes call views, which import these models
+        from portal.guidance.views import compose_newsletter  # Wagtail route: the view imports these models
 
         return compose_newsletter(self, request)
 
     @subpage_path("subscription/", name="subscription")
     def subscription(self, request):
-        from portal.guidance.views import newsletter_subscription  # cycle: the page's routes call views, which import these models
+        from portal.guidance.views import newsletter_subscription  # Wagtail route: the view imports these models
 
         return newsletter_subscription(self, request)
 
     @subpage_path("progress/<int:issue_id>/", name="progress")
     def progress(self, request, issue_id):
-        from portal.guidance.views import newsletter_progress
+        from portal.guidance.views import newsletter_progress  # Wagtail route: the view imports these models
 
         return newsletter_progress(self, request, issue_id)
 
     @subpage_path("unsubscribe/<str:token>/", name="unsubscribe")
     def unsubscribe(self, request, token):
-        from portal.guidance.views import unsubscribe  # cycle: the page's routes call views, which import these models
+        from portal.guidance.views import unsubscribe  # Wagtail route: the view imports these models
 
         return unsubscribe(self, request, token)
 
@@ -291,14 +287,20 @@ class NewsletterIssuePage(Page):
             return redirect_to_login(request.get_full_path())
         return super().serve(request, *args, **kwargs)
 
+    def delivery_counts(self) -> dict[str, int]:
+        """How many copies of this issue are waiting, being sent and sent, and how many in all."""
+        counts = {status: 0 for status in NewsletterDelivery.Status.values}
+        for row in NewsletterDelivery.objects.filter(issue=self).values("status").annotate(n=models.Count("pk")):
+            counts[row["status"]] = row["n"]
+        counts["total"] = sum(counts[status] for status in NewsletterDelivery.Status.values)
+        return counts
+
     def get_context(self, request, *args, **kwargs):
         """For network administrators, how far the sending has got (the page updates it as it goes)."""
-        from portal.guidance.services import newsletter_progress  # cycle: the services import these models
-
         context = super().get_context(request, *args, **kwargs)
         if has_role(request.user, Role.NETWORK_ADMIN):
             archive = self.get_parent().specific
-            context["progress"] = newsletter_progress(self)
+            context["progress"] = self.delivery_counts()
             context["progress_url"] = archive.url + archive.reverse_subpage("progress", args=[self.pk])
         return context
 
@@ -404,3 +406,27 @@ def has_two_editor_approval(page, revision_id: int | None) -> bool:
         status=TaskState.STATUS_APPROVED,
         revision_id=revision_id,
     ).exists()
+
+
+class GuidancePermissionTester(PagePermissionTester):
+    """Page permissions for guidance: only a revision a second SHA editor approved may go live.
+
+    Publication of guidance requires a completed two-editor approval of that
+    revision, whatever the user's other page permissions: network
+    administrators and superusers included, and superseding included (it is a
+    change to the old page).  Wagtail publishes an approved page as the
+    approver, so the approver may publish exactly the revision they have just
+    approved; nobody may publish any other.  ``GuidancePage.publish``, the
+    ``before_publish_page`` hook and ``GuidanceIndexPermissionTester`` close
+    the doors that do not ask this tester (portal/wagtail_hooks.py).
+    """
+
+    def can_publish(self):
+        return self.user.is_active and has_two_editor_approval(self.page, self.page.latest_revision_id)
+
+
+class GuidanceIndexPermissionTester(PagePermissionTester):
+    """Nobody creates guidance as live, or copies it live, under a guidance index: it is drafted and reviewed."""
+
+    def can_publish_subpage(self):
+        return False

@@ -21,7 +21,6 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -644,8 +643,4 @@ def deliver_newsletter_batch(issue_id: int, batch_size: int) -> int:
 
 def newsletter_progress(issue: NewsletterIssuePage) -> dict[str, int]:
     """How many copies of ``issue`` are waiting, being sent and sent, and how many in all."""
-    counts = {status: 0 for status in NewsletterDelivery.Status.values}
-    for row in NewsletterDelivery.objects.filter(issue=issue).values("status").annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
-    counts["total"] = sum(counts[status] for status in NewsletterDelivery.Status.values)
-    return counts
+    return issue.delivery_counts()

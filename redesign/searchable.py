@@ -11,6 +11,7 @@ from directory.models import ServiceArea
 from redesign.documents import document_is_members_only
 from redesign.models import CaseStudyPage, MatrixEntry, Template, TemplateVersion
 from redesign.permissions import Audience
+from search.pages import register_page_type
 from search.registry import MEMBERS, PUBLIC, Searchable, SearchDocument, register
 
 
@@ -100,7 +101,7 @@ class TemplateSearchable(Searchable):
 
 
 register(MatrixEntrySearchable())
-register(CaseStudySearchable())
+register_page_type(CaseStudySearchable())  # re-indexed on publish, removed on unpublish
 register(TemplateSearchable())
 
 

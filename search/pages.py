@@ -3,7 +3,8 @@
 A page is searchable while it is live and has no view restriction; its search
 entry is refreshed when it is published and removed when it is unpublished.
 A page type subclasses ``PageSearchable``, builds its document from
-``page_for`` and ``body_text``, and is registered with ``register_page_type``.
+``page_for`` and ``body_text``, and is registered with ``register_page_type``;
+a page type described by a plain ``Searchable`` (case studies) is registered with it too.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class PageSearchable(Searchable):
         return strip_tags(" ".join(" ".join(child.block.get_searchable_content(child.value)) for child in page.body))
 
 
-def register_page_type(searchable: PageSearchable) -> PageSearchable:
+def register_page_type(searchable: Searchable) -> Searchable:
     """Register the page type and keep its search entries in step with publishing."""
     model = searchable.model
 

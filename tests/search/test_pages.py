@@ -63,3 +63,38 @@ def test_site_page_behind_a_view_restriction_is_not_indexed(embedded, publish_pa
         page.save_revision().publish()
 
     assert embedded.search("board papers").total == 0
+
+
+@pytest.fixture
+def publish_case_study(home_page, region, django_capture_on_commit_callbacks):
+    """``publish_case_study(title)``: a public case study under a case-study index, published."""
+    from redesign.models import Audience, CaseStudyIndexPage, CaseStudyPage
+
+    index = CaseStudyIndexPage(title="Case studies", slug="case-studies")
+    home_page.add_child(instance=index)
+
+    def publish(title):
+        page = CaseStudyPage(title=title, audience=Audience.PUBLIC, summary=title, problem="<p>Long waits.</p>",
+                             organisation=region["pct"], live=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            index.add_child(instance=page)
+            page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+    return publish
+
+
+def test_published_case_study_is_found(embedded, publish_case_study):
+    page = publish_case_study("Integrated teams in Bexley")
+
+    assert [hit.key for hit in embedded.search("Bexley").hits] == [f"case_study:{page.pk}"]
+
+
+def test_unpublished_case_study_leaves_search(embedded, publish_case_study, django_capture_on_commit_callbacks):
+    page = publish_case_study("Integrated teams in Torbay")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+
+    assert embedded.search("Torbay").total == 0

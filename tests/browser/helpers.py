@@ -1,4 +1,5 @@
-"""Shared steps for the browser journeys: signing in as a demo person (with a TOTP code when asked)."""
+"""Shared steps for the browser journeys: signing in as a demo person (with a TOTP code when asked), a second
+person in their own browser, asking a question on a board."""
 from __future__ import annotations
 
 import re
@@ -34,6 +35,28 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
                 break
         page.wait_for_url(lambda url: "/accounts/" not in url, timeout=30_000)
     page.get_by_role("link", name="Sign out").wait_for(timeout=30_000)
+
+
+def signed_in_person(browser, portal_server, email: str):
+    """Another person in their own browser context (desktop size, UK locale and time), signed in: (context, page)."""
+    context = browser.new_context(base_url=portal_server["url"], viewport={"width": 1280, "height": 900}, locale="en-GB",
+                                  timezone_id="Europe/London")
+    person = context.new_page()
+    person.set_default_timeout(15_000)
+    sign_in(person, email)
+    return context, person
+
+
+def ask_question(page, title: str, question: str) -> str:
+    """Ask a question on the clinical board through the forms, as a member would; returns the thread's address."""
+    page.goto("/forum/")
+    page.get_by_role("link", name="Clinical pathways and re-design").first.click()
+    page.locator("main a[href$='/new/']").first.click()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Your question").fill(question)
+    page.get_by_role("button", name="Post question").click()
+    page.wait_for_url(re.compile(r"/forum/threads/\d+/"))
+    return page.url
 
 
 def first_href(page, selector: str) -> str:

@@ -7,26 +7,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.browser.helpers import sign_in
-
-
-def _person(browser, portal_server, email):
-    context = browser.new_context(base_url=portal_server["url"], viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London")
-    person = context.new_page()
-    person.set_default_timeout(15_000)
-    sign_in(person, email)
-    return context, person
-
-
-def _ask(page, title: str) -> str:
-    page.goto("/forum/")
-    page.get_by_role("link", name="Clinical pathways and re-design").first.click()
-    page.locator("main a[href$='/new/']").first.click()
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Your question").fill("Has anyone a specification we could start from?")
-    page.get_by_role("button", name="Post question").click()
-    page.wait_for_url(re.compile(r"/forum/threads/\d+/"))
-    return page.url
+from tests.browser.helpers import ask_question, sign_in, signed_in_person
 
 
 def _reply(page, thread_url: str, text: str) -> None:
@@ -61,11 +42,11 @@ def test_live_reply_arrives_with_the_askers_and_the_moderators_buttons(browser, 
     answer = f"Ours is in the template library ({uuid.uuid4().hex[:6]})."
     sign_in(page, "cluster.lead@pbc-network.nhs.uk")
     askers_frames = _listen(page)
-    thread_url = _ask(page, title)
+    thread_url = ask_question(page, title, "Has anyone a specification we could start from?")
     page.evaluate("window.__notReloaded = true")
 
-    moderator_context, moderator = _person(browser, portal_server, "moderator@pbc-network.nhs.uk")
-    replier_context, replier = _person(browser, portal_server, "member@pbc-network.nhs.uk")
+    moderator_context, moderator = signed_in_person(browser, portal_server, "moderator@pbc-network.nhs.uk")
+    replier_context, replier = signed_in_person(browser, portal_server, "member@pbc-network.nhs.uk")
     try:
         moderators_frames = _listen(moderator)
         moderator.goto(thread_url)
@@ -104,10 +85,10 @@ def test_moderator_sees_a_hidden_reply_and_shows_it_to_members_again(browser, po
     title = f"Who triages dermatology referrals? {uuid.uuid4().hex[:6]}"
     text = f"We use photographs and a GPwSI ({uuid.uuid4().hex[:6]})."
     sign_in(page, "member@pbc-network.nhs.uk")
-    thread_url = _ask(page, title)
+    thread_url = ask_question(page, title, "Has anyone a specification we could start from?")
     _reply(page, thread_url, text)
 
-    moderator_context, moderator = _person(browser, portal_server, "moderator@pbc-network.nhs.uk")
+    moderator_context, moderator = signed_in_person(browser, portal_server, "moderator@pbc-network.nhs.uk")
     try:
         moderator.goto(thread_url)
         moderator.locator("article.forum-post", has_text=text).get_by_role("button", name="Hide this reply").click()

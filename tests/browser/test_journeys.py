@@ -7,7 +7,7 @@ import docx
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, screenshot
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import ask_question, sign_in, signed_in_person
 
 
 def test_member_searches_opens_the_template_and_downloads_it(page):
@@ -92,31 +92,16 @@ def test_member_hides_their_email_from_other_members(browser, portal_server, pag
         other.close()
 
 
-def _new_person(browser, portal_server, email):
-    context = browser.new_context(base_url=portal_server["url"], viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London")
-    person = context.new_page()
-    person.set_default_timeout(15_000)
-    sign_in(person, email)
-    return context, person
-
-
 def test_question_on_the_clinical_board_gets_a_live_reply_and_is_accepted(browser, portal_server, page):
     title = f"Who has a community ophthalmology specification? {uuid.uuid4().hex[:6]}"
     answer = f"Ours is on the template library, see section 4 ({uuid.uuid4().hex[:6]})."
     sign_in(page, "cluster.lead@pbc-network.nhs.uk")
-    page.goto("/forum/")
-    page.get_by_role("link", name="Clinical pathways and re-design").first.click()
-    page.locator("main a[href$='/new/']").first.click()
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Your question").fill("We are re-designing eye care for our cluster and would rather not start from a blank page.")
-    page.get_by_role("button", name="Post question").click()
-    page.wait_for_url(re.compile(r"/forum/threads/\d+/"))
+    thread_url = ask_question(page, title, "We are re-designing eye care for our cluster and would rather not start from a blank page.")
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
-    thread_url = page.url
     screenshot(page, "journey-forum-question")
 
-    watcher_context, watcher = _new_person(browser, portal_server, "member@pbc-network.nhs.uk")
-    replier_context, replier = _new_person(browser, portal_server, "moderator@pbc-network.nhs.uk")
+    watcher_context, watcher = signed_in_person(browser, portal_server, "member@pbc-network.nhs.uk")
+    replier_context, replier = signed_in_person(browser, portal_server, "moderator@pbc-network.nhs.uk")
     try:
         watcher.goto(thread_url)
         expect(watcher.locator("#reply-list")).to_be_visible()
@@ -190,7 +175,7 @@ def test_training_course_fills_then_the_waiting_list_moves_up_and_emails(browser
     people = []
     try:
         for email in ["member@pbc-network.nhs.uk", "cluster.lead@pbc-network.nhs.uk", "moderator@pbc-network.nhs.uk"]:
-            context, person = _new_person(browser, portal_server, email)
+            context, person = signed_in_person(browser, portal_server, email)
             people.append((context, person))
             person.goto(course_url)
             person.get_by_role("button", name=re.compile("Book a place|Join the waiting list")).click()
@@ -301,7 +286,7 @@ def test_newcomer_signs_up_verifies_is_approved_and_signs_in(browser, portal_ser
     page.locator("main form button[type=submit]").first.click()
     screenshot(page, "journey-signup-verified")
 
-    admin_context, admin = _new_person(browser, portal_server, "admin@pbc-network.nhs.uk")
+    admin_context, admin = signed_in_person(browser, portal_server, "admin@pbc-network.nhs.uk")
     try:
         admin.goto("/directory/pending/")
         admin.get_by_role("button", name=f"Approve Nadia Okafor {suffix}").click()
@@ -332,7 +317,7 @@ def test_sha_editor_drafts_guidance_a_second_editor_approves_and_a_visitor_reads
     edit_url = f"/admin/pages/{_admin_page_id(page, title)}/edit/"
 
     visitor_context = browser.new_context(base_url=portal_server["url"], viewport={"width": 1280, "height": 900}, locale="en-GB")
-    reviewer_context, reviewer = _new_person(browser, portal_server, "sarah.whitlock@pbc-network.nhs.uk")
+    reviewer_context, reviewer = signed_in_person(browser, portal_server, "sarah.whitlock@pbc-network.nhs.uk")
     try:
         visitor = visitor_context.new_page()
         visitor.goto("/guidance/")

@@ -222,8 +222,12 @@ def catalogue(members: list[dict]) -> dict:
     events = list(EventPage.objects.live().order_by("-ends_at", "pk"))  # upcoming ones first: the most asked for
     guidance = list(GuidancePage.objects.live().order_by("pk"))
     case_studies = list(CaseStudyPage.objects.live().order_by("pk"))
-    templates = list(Template.objects.order_by("pk").prefetch_related("versions"))
-    downloads = [f"/redesign/templates/{t.pk}/versions/{v.number}/download/" for t in templates for v in t.versions.all()]
+    templates = list(Template.objects.order_by("pk").prefetch_related("versions__document"))
+    # A version whose file is not in this machine's MEDIA_ROOT (data built in another checkout) is a 404 by right.
+    versions = [(t, v) for t in templates for v in t.versions.all()]
+    downloads = [f"/redesign/templates/{t.pk}/versions/{v.number}/download/" for t, v in versions if v.document.file.storage.exists(v.document.file.name)]
+    if len(downloads) < len(versions):
+        print(f"{len(versions) - len(downloads)} template file(s) missing from MEDIA_ROOT: their downloads are left out", file=sys.stderr)
     pages = {
         "thread": thread_pages,
         "board": [f"/forum/boards/{board.slug}/" for board in boards],
@@ -505,6 +509,14 @@ def encoded(form: dict) -> str:
     return urllib.parse.urlencode(form, doseq=True)
 
 
+def unexpected(response, status: int) -> str:
+    """What an unexpected answer was, for the error table: its status and, for a page, its title."""
+    if not status:
+        return f"no answer ({type(getattr(response, 'error', None)).__name__})"
+    title = re.search(r"<title>\s*([^<]{0,80})", response.text or "") if status == 200 else None
+    return f"HTTP {status}" + (f" ({' '.join(title.group(1).split())})" if title else "")
+
+
 def drive(plan_file: str, host: str, rate: float, duration: float, timeout: float, seed: int) -> dict:
     from gevent import monkey
 
@@ -552,7 +564,7 @@ def drive(plan_file: str, host: str, rate: float, duration: float, timeout: floa
         status = response.status_code or 0
         expected = 302 if request.get("write") or request["method"] == "CANCEL" else 200
         if status != expected:
-            errors[kind][f"HTTP {status}" if status else f"no answer ({type(getattr(response, 'error', None)).__name__})"] += 1
+            errors[kind][unexpected(response, status)] += 1
             return
         location = response.headers.get("Location", "") if expected == 302 else ""
         if kind == "reply":

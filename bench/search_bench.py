@@ -99,7 +99,7 @@ def main() -> None:
 
     tmp = tempfile.mkdtemp(prefix="search-bench-")
     if args.backend == "database" and not os.environ.get("DATABASE_URL"):
-        os.environ["PORTAL_DATA_DIR"] = tmp
+        os.environ.setdefault("PORTAL_DATA_DIR", tmp)  # name one (PORTAL_DATA_DIR=…) to keep the index for --reuse
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     server = relay = pid = None
     if args.backend == "elasticsearch" and not os.environ.get("ELASTICSEARCH_URL"):

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def queries_per_search() -> int:
     # PostgreSQL: the planner's estimate of the matches, one statement for page, total and facets, then the page's
-    # rows (with headlines), dates and areas.  SQLite: groups, service areas, ranked page, snippets, dates and areas.
-    # Both inside a savepoint.
+    # rows (with headlines), dates and areas.  SQLite: the count of matches, one statement for page, total and
+    # facets, then the page's rows, dates, areas and snippets.  Both inside a savepoint.
     return 7 if connection.vendor == "postgresql" else 8
 
 
@@ -72,8 +72,7 @@ def test_a_query_matching_more_documents_than_are_ranked_still_returns_the_best_
     assert results.hits[0].key == "case_study:best"
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_a_very_common_query_on_postgresql_estimates_its_total_from_a_sample(database_settings, settings):
+def test_a_very_common_query_estimates_its_total_from_a_sample(database_settings, settings):
     from search.backends import get_backend
 
     common_query_settings(settings)
@@ -86,8 +85,7 @@ def test_a_very_common_query_on_postgresql_estimates_its_total_from_a_sample(dat
     assert sum(f.count for f in results.facets["kind"]) >= results.total * 0.9  # facets are scaled like the total
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_a_selective_query_on_postgresql_is_counted_exactly(database_settings, settings):
+def test_a_selective_query_is_counted_exactly(database_settings, settings):
     from search.backends import get_backend
 
     common_query_settings(settings, COMMON_MATCHES=1_000)
@@ -99,7 +97,6 @@ def test_a_selective_query_on_postgresql_is_counted_exactly(database_settings, s
     assert {f.value: f.count for f in results.facets["service_area"]} == {"Dermatology": 400}
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_a_common_query_with_too_few_matches_in_its_sample_is_counted_exactly(database_settings, settings):
     from search.backends import get_backend
 
@@ -119,10 +116,7 @@ def test_an_estimated_total_is_shown_as_about_so_many_results(client, database_s
     backend = get_backend()
     index_common_word(backend, 400)
     page = client.get("/search/", {"q": "dermatology"}).content.decode()
-    if connection.vendor == "postgresql":
-        assert "About " in page and " results" in page
-    else:  # SQLite counts every match
-        assert "401 results" in page
+    assert "About " in page and " results" in page
 
 
 def test_a_long_documents_headline_shows_where_the_query_words_come_together(database_settings):

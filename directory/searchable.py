@@ -10,8 +10,9 @@ from directory.privacy import ANY_MEMBER, CONTACT_FIELDS
 from search.registry import MEMBERS, Searchable, SearchDocument, register
 
 
-#: How a person's entry weighs against topical results: a profile that lists "dermatology" as an interest is
-#: not what someone searching for dermatology wants first.
+#: How a person's entry weighs against topical results wherever the two are ranked together: a profile that lists
+#: "dermatology" as an interest is not what someone searching for dermatology wants first.  The search page never
+#: ranks them together: people have a small block of their own there (``own_block``).
 PEOPLE_BOOST = 0.3
 
 
@@ -19,6 +20,7 @@ class MemberSearchable(Searchable):
     kind = "member"
     label = "People"
     model = Member
+    own_block = True
 
     def queryset(self):
         return (
@@ -45,7 +47,6 @@ class MemberSearchable(Searchable):
             service_areas=tuple(areas),
             organisation=orgs[0] if orgs else "",
             date=member.joined_at,
-            # People have their own small block on the page; in the main list they rank below topical work.
             extra={"contact": shown, "job_role": member.get_job_role_display(), "boost": PEOPLE_BOOST},
         )
 

@@ -1,7 +1,8 @@
 """Queries the search page runs: the only place views reach a search engine.
 
-``run_search`` asks the configured backend and, when Elasticsearch cannot be
-reached, falls back to the embedded backend (kept up to date alongside it),
+``run_search`` asks the configured backend for the page's ranked list and
+``run_blocks`` for the small blocks beside it (people); when Elasticsearch cannot be
+reached, both fall back to the embedded backend (kept up to date alongside it),
 saying so in the results.  What a viewer may see is decided here, from who
 they are, and passed to the backend as an audience it filters on inside the
 query.
@@ -21,9 +22,9 @@ from portal.core import fragments
 from portal.core.permissions import is_member
 from search.answers import ANSWER_SECONDS, ANSWERS
 from search.backends import get_backend
-from search.backends.base import FACETS, SearchHit, SearchResults, SearchUnavailable
+from search.backends.base import FACETS, FacetCount, SearchHit, SearchResults, SearchUnavailable
 from search.backends.database import DatabaseBackend
-from search.registry import MEMBERS, PUBLIC, SearchDocument, registered, searchable_for
+from search.registry import MEMBERS, PUBLIC, SearchDocument, kinds_with_own_block, registered, searchable_for
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ MAX_QUERY_LENGTH = 200
 T = TypeVar("T")
 PAGE_SIZE = 10
 MAX_PAGE = 100
+#: How many people (or items of any kind with a block of its own) the block beside the ranked list shows.
+BLOCK_SIZE = 3
 
 FACET_TITLES = {"kind": "Type", "service_area": "Service area", "organisation": "Organisation", "year": "Year"}
 KIND_LABELS = {
@@ -71,35 +74,64 @@ def _answer_seconds() -> int:
     return int(getattr(settings, "SEARCH_ANSWER_SECONDS", ANSWER_SECONDS))
 
 
+def ranked_list_excludes(filters: dict[str, str] | None) -> tuple[str, ...]:
+    """The kinds the page's ranked list leaves out: those with a block of their own, unless the search asks for one kind."""
+    return () if (filters or {}).get("kind") else kinds_with_own_block()
+
+
 def run_search(query: str, user, filters: dict[str, str] | None = None, page: int = 1, page_size: int = PAGE_SIZE,
                autocorrect: bool = True) -> SearchResults:
-    """Search for ``user``; fall back to the embedded backend if Elasticsearch is down; raise SearchDown if both are.
+    """The page's ranked list for ``user``: everything they may see but the kinds with a block of their own (people).
 
+    Falls back to the embedded backend if Elasticsearch is down; raises SearchDown if both are.
     The answer depends on nothing about the viewer but their audience (``viewer_audience``), so it
     is cached under that audience: a visitor's search is never answered from a member's.
     An answer from the fallback is never cached (Elasticsearch may be back on the next request).
     """
-    query, filters, page = _normalised(query, filters, page)
+    return _cached_search(query, viewer_audience(user), filters, page, page_size, autocorrect, ranked_list_excludes(filters))
+
+
+def run_blocks(query: str, user, filters: dict[str, str] | None = None, autocorrect: bool = True) -> list[SearchResults]:
+    """The small blocks beside the ranked list: for each kind with a block of its own (people), its first few results.
+
+    Members only: an anonymous visitor's search never even asks for them.  No blocks when the search asks for one kind
+    (the ranked list then holds that kind alone); a block with no results is left out.  The other filters apply.
+    Raises SearchDown like ``run_search``.
+    """
     audience = viewer_audience(user)
+    if audience == PUBLIC or (filters or {}).get("kind"):
+        return []
+    blocks = []
+    for kind in kinds_with_own_block():
+        results = _cached_search(query, audience, {**(filters or {}), "kind": kind}, 1, BLOCK_SIZE, autocorrect, ())
+        if results.hits:
+            blocks.append(results)
+    return blocks
+
+
+def _cached_search(query: str, audience: str, filters: dict[str, str] | None, page: int, page_size: int, autocorrect: bool,
+                   excluded_kinds: tuple[str, ...]) -> SearchResults:
+    query, filters, page = _normalised(query, filters, page)
     backend = get_backend()
     seconds = _answer_seconds()
     if seconds <= 0:
-        return _answer(backend, query, audience, filters, page, page_size, autocorrect)
+        return _answer(backend, query, audience, filters, page, page_size, autocorrect, excluded_kinds)
 
     def compute() -> tuple[SearchResults, int]:
-        results = _answer(backend, query, audience, filters, page, page_size, autocorrect)
+        results = _answer(backend, query, audience, filters, page, page_size, autocorrect, excluded_kinds)
         return results, 0 if results.degraded else seconds
 
-    parts = ("results", backend.name, query, tuple(filters.items()), page, page_size, audience, autocorrect)
+    parts = ("results", backend.name, query, tuple(filters.items()), page, page_size, audience, autocorrect, excluded_kinds)
     return fragments.cached_value(ANSWERS, parts, compute)
 
 
-def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, render: Callable[[SearchResults], T],
-                  autocorrect: bool = True) -> T:
-    """``render(results)`` for this search (the page's rendered results), cached like :func:`run_search`'s answer.
+def cached_answer(query: str, user, filters: dict[str, str] | None, page: int,
+                  render: Callable[[SearchResults, list[SearchResults]], T], autocorrect: bool = True) -> T:
+    """``render(results, blocks)`` for this search (the page's rendered results), cached like :func:`run_search`'s answer.
 
-    Kept under the same family, audience and normalised query as the answer itself, so it is
-    forgotten by the same index writes; ``render`` must depend on nothing but ``results`` and
+    ``results`` is the ranked list (:func:`run_search`), ``blocks`` the small blocks beside it on the first page
+    (:func:`run_blocks`).  Kept under the same family, audience and normalised query as the answer itself, so it is
+    forgotten by the same index writes; ``render`` must depend on nothing but its arguments and
     ``filters`` (never on the viewer beyond their audience).  Raises SearchDown like ``run_search``.
     """
     normal_query, normal_filters, normal_page = _normalised(query, filters, page)
@@ -107,7 +139,9 @@ def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, r
 
     def compute() -> tuple[T, int]:
         results = run_search(query, user, filters=filters, page=page, autocorrect=autocorrect)
-        return render(results), 0 if results.degraded else seconds
+        blocks = run_blocks(query, user, filters=filters, autocorrect=autocorrect) if normal_page == 1 else []
+        degraded = results.degraded or any(block.degraded for block in blocks)
+        return render(results, blocks), 0 if degraded else seconds
 
     if seconds <= 0:
         return compute()[0]
@@ -118,17 +152,18 @@ def cached_answer(query: str, user, filters: dict[str, str] | None, page: int, r
 
 
 def _answer(backend, query: str, audience: str, filters: dict[str, str], page: int, page_size: int,
-            autocorrect: bool = True) -> SearchResults:
+            autocorrect: bool = True, excluded_kinds: tuple[str, ...] = ()) -> SearchResults:
+    arguments = {"viewer_audience": audience, "filters": filters, "page": page, "page_size": page_size, "autocorrect": autocorrect,
+                 "excluded_kinds": excluded_kinds}
     try:
-        return backend.search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size, autocorrect=autocorrect)
+        return backend.search(query, **arguments)
     except SearchUnavailable:
         if isinstance(backend, DatabaseBackend):
             logger.exception("search: the embedded backend failed")
             raise SearchDown from None
         logger.warning("search: %s is unreachable, answering from the embedded backend", backend.name, exc_info=True)
     try:
-        results = DatabaseBackend().search(query, viewer_audience=audience, filters=filters, page=page, page_size=page_size,
-                                           autocorrect=autocorrect)
+        results = DatabaseBackend().search(query, **arguments)
     except Exception:
         logger.exception("search: the embedded fallback failed too")
         raise SearchDown from None
@@ -189,14 +224,18 @@ class FacetLink:
     selected: bool
 
 
-def facet_links(results: SearchResults, params: dict[str, str]) -> list[dict]:
-    """For each facet, links that add (or, when selected, remove) that filter; counts come from the backend."""
+def facet_links(results: SearchResults, params: dict[str, str], blocks: list[SearchResults] = ()) -> list[dict]:
+    """For each facet, links that add (or, when selected, remove) that filter; counts come from the backend.
+
+    The kinds in ``blocks`` (people, listed apart from the ranked list) are offered as types too, with their totals.
+    """
     from urllib.parse import urlencode
 
+    apart = [FacetCount(block.hits[0].kind, block.total) for block in blocks if block.hits]
     groups = []
     for name in FACETS:
         links = []
-        for value_count in results.facets.get(name, []):
+        for value_count in [*results.facets.get(name, []), *(apart if name == "kind" else [])]:
             selected = params.get(name) == value_count.value
             new = {k: v for k, v in params.items() if v and k != "page"}
             if selected:

@@ -53,6 +53,10 @@ class Searchable:
     kind: ClassVar[str]
     label: ClassVar[str]  # plural, for the facet: "Case studies"
     model: ClassVar[type[models.Model]]
+    #: Shown in a small block of its own beside the search page's ranked list, never in it (people: a profile
+    #: that lists a topic is not what someone searching for the topic wants first).  Filtering by the kind
+    #: lists them alone.
+    own_block: ClassVar[bool] = False
 
     def queryset(self) -> models.QuerySet:
         """Everything that should be in the index (used by the full rebuild)."""
@@ -77,6 +81,11 @@ def register(searchable: Searchable) -> Searchable:
 
 def registered() -> dict[str, Searchable]:
     return dict(_registry)
+
+
+def kinds_with_own_block() -> tuple[str, ...]:
+    """The kinds the search page shows in blocks of their own (``Searchable.own_block``), in registration order."""
+    return tuple(kind for kind, searchable in _registry.items() if searchable.own_block)
 
 
 def searchable_for(obj) -> Searchable | None:

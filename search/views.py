@@ -43,7 +43,8 @@ def search_page(request):
     if query:
         try:
             rendered = cached_answer(query, request.user, params, page,
-                                     lambda results: _render_results(results, params, signed_out=signed_out, autocorrect=autocorrect),
+                                     lambda results, blocks: _render_results(results, params, blocks, signed_out=signed_out,
+                                                                             autocorrect=autocorrect),
                                      autocorrect=autocorrect)
             context.update({name: mark_safe(html) for name, html in rendered.items()})  # noqa: S308 - rendered templates only
         except SearchDown as down:
@@ -52,8 +53,10 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
-def _render_results(results, params: dict[str, str], signed_out: bool = False, autocorrect: bool = True) -> dict[str, str]:
+def _render_results(results, params: dict[str, str], blocks=(), signed_out: bool = False, autocorrect: bool = True) -> dict[str, str]:
     """The results part of the page, as two pieces of HTML (the status line sits under the search box).
+
+    ``blocks``: the small blocks beside the ranked list (people), each with a link to all of its kind's results.
 
     ``signed_out``: the viewer sees public content only, and is told in general terms that members can
     search more (never what: the words, counts and titles of members' content stay out of this page).
@@ -70,7 +73,11 @@ def _render_results(results, params: dict[str, str], signed_out: bool = False, a
         "hits": [{"hit": hit, "highlight": safe_highlight(hit.highlight), "kind_label": kind_label(hit.kind),
                   "is_past": hit.kind == "event" and hit.date is not None and hit.date < now} for hit in results.hits],
         "exact_url": "?" + urlencode({**{k: v for k, v in base.items() if k != "page"}, "spelling": "exact"}) if results.corrected else None,
-        "facet_groups": facet_links(results, params),
+        "facet_groups": facet_links(results, params, blocks),
+        "blocks": [{"title": kind_label(block.hits[0].kind), "results": block,
+                    "hits": [{"hit": hit, "highlight": safe_highlight(hit.highlight)} for hit in block.hits],
+                    "all_url": "?" + urlencode({**{k: v for k, v in base.items() if k != "page"}, "kind": block.hits[0].kind})}
+                   for block in blocks],
         "active_filters": [
             {"label": kind_label(params[name]) if name == "kind" else params[name],
              "url": "?" + urlencode({k: v for k, v in base.items() if k != name})}

@@ -45,14 +45,20 @@ def hit_label(hit) -> str:
 
 
 def score(backend, queries: list[JudgedQuery]) -> Scores:
-    """P@3 (relevant among the first three, over min(3, judged)), MRR@10 and zero-result queries, averaged over ``queries``."""
+    """P@3 (relevant among the first three, over min(3, judged)), MRR@10 and zero-result queries, averaged over ``queries``.
+
+    What is scored is the search page's ranked list: people are shown in a block of their own beside it
+    (``search.queries.ranked_list_excludes``), so they are left out here as there.
+    """
+    from search.queries import ranked_list_excludes
     from search.registry import MEMBERS, PUBLIC
 
     scores = Scores(queries=len(queries))
     if not queries:
         return scores
     for judged in queries:
-        results = backend.search(judged.q, viewer_audience=MEMBERS if judged.viewer == "member" else PUBLIC, page_size=10)
+        results = backend.search(judged.q, viewer_audience=MEMBERS if judged.viewer == "member" else PUBLIC, page_size=10,
+                                 excluded_kinds=ranked_list_excludes({}))
         labels = [hit_label(hit) for hit in results.hits]
         expected = set(judged.expect)
         if not results.total:

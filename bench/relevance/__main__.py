@@ -62,12 +62,11 @@ def main() -> None:
 
 
 def _start_engine():
-    """A local engine behind the test header relay, when no ELASTICSEARCH_URL is given."""
-    from osmem_server import OsmemServer
-
+    """A local OpenSearch (tests/search/engine) behind the test header relay, when no ELASTICSEARCH_URL is given."""
+    from tests.search.opensearch_node import OpenSearchNode
     from tests.search.relay import Relay
 
-    server = OsmemServer.start(japanese=False, freeze=False)
+    server = OpenSearchNode.start()
     relay = Relay(server.url).__enter__()
 
     class Engine:

@@ -19,7 +19,15 @@ from search.registry import MEMBERS, PUBLIC, SearchDocument
 #: The facets every backend counts, in the order the page shows them.
 FACETS = ("kind", "service_area", "organisation", "year")
 
+#: The key, among a search's filters, of the kinds left out of its results (a tuple; see ``SearchBackend.search``).
+EXCLUDED_KINDS = "excluded_kinds"
+
 #: Highlight markers the engines wrap matches in; replaced by <mark> only after the text is escaped.
+
+#: A document whose title holds every word of the query (or a synonym of each) ranks at this multiple of its score on
+#: SQLite and Elasticsearch: "Chilford Hall workshop" finds the workshop's own notes and event before a paper that
+#: only mentions it.  PostgreSQL ranks a title match on its own (``_PostgreSQL.RANK``), to the same end.
+WHOLE_TITLE_FACTOR = 2.0
 
 #: Bodies longer than this are cut before indexing (PostgreSQL tsvector and ES highlighting both have limits).
 MAX_BODY_CHARS = 200_000
@@ -100,10 +108,12 @@ class SearchBackend:
         raise NotImplementedError(f"{type(self).__name__} must implement delete_documents()")
 
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
-               page: int = 1, page_size: int = 10, autocorrect: bool = True) -> SearchResults:
+               page: int = 1, page_size: int = 10, autocorrect: bool = True, excluded_kinds: Iterable[str] = ()) -> SearchResults:
         """Ranked, highlighted, faceted results for what ``viewer_audience`` may see; never a dead end if it can help it.
 
         ``filters`` narrows by facet: {"kind": ..., "service_area": ..., "organisation": ..., "year": ...}.
+        ``excluded_kinds`` leaves those kinds out of the results, their counts and their facets (the search page
+        shows people in a block of their own, not in the ranked list).
         Every word (or its synonyms) must match first.  When that finds nothing, in this order: the query
         with its spelling corrected from the index's vocabulary (``results.corrected``, unless
         ``autocorrect`` is off: "search instead for" what was typed), documents with all but one of
@@ -111,6 +121,9 @@ class SearchBackend:
         never dropped.  Every step is filtered by the viewer's audience inside the engine, so a correction
         or a near spelling is only ever offered when it finds something the viewer may see.
         """
+        filters = {name: value for name, value in (filters or {}).items() if value and name != EXCLUDED_KINDS}
+        if excluded_kinds:
+            filters[EXCLUDED_KINDS] = tuple(excluded_kinds)
         return _collapse_near_duplicates(self._search_ladder(query, viewer_audience, filters, page, page_size, autocorrect))
 
     def _search_ladder(self, query: str, viewer_audience: str, filters: dict[str, str] | None, page: int, page_size: int,

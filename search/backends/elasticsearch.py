@@ -29,6 +29,7 @@ from search.analysis import (
     words,
 )
 from search.backends.base import (
+    EXCLUDED_KINDS,
     MAX_BODY_CHARS,
     FacetCount,
     Progress,
@@ -36,6 +37,7 @@ from search.backends.base import (
     SearchHit,
     SearchResults,
     SearchUnavailable,
+    WHOLE_TITLE_FACTOR,
     visible_audiences,
 )
 from search.documents import PortalDocument, alias_name
@@ -64,7 +66,7 @@ WRITE_TIMEOUT = 120
 #: How many of the best text matches recency and boost are applied to (see ElasticsearchBackend.search).
 RESCORE_WINDOW = 500
 #: What the ranking request's answer is cut down to (Elasticsearch's ``filter_path``).
-RANKING_FIELDS = ["hits.total", "hits.hits._id", "hits.hits._score", "hits.hits.fields", "aggregations.*.buckets.key",
+RANKING_FIELDS = ["hits.total", "hits.hits._id", "hits.hits._score", "hits.hits.fields", "hits.hits.matched_queries", "aggregations.*.buckets.key",
                   "aggregations.*.buckets.doc_count"]
 #: The window's date and boost, read from doc values (the date as ISO 8601, which _parse_date reads).
 RANKING_DOCVALUES = [{"field": "date", "format": "strict_date_optional_time"}, "boost", "kind"]
@@ -76,6 +78,8 @@ BULK_MAX_BYTES = 10 * 1024 * 1024
 
 #: An event that is over ranks at this share of its score (as on the database backend).
 PAST_EVENT_FACTOR = 0.5
+#: The name of the query that finds the matches whose title holds the whole query (they rank at WHOLE_TITLE_FACTOR).
+WHOLE_TITLE = "whole_title"
 #: How much of a body the fallback highlighter reads when the engine's highlighter marked nothing.
 FALLBACK_CHARS = 20_000
 
@@ -259,29 +263,31 @@ class ElasticsearchBackend(SearchBackend):
                     except ValueError:
                         value = -1
                 clauses.append(Q("term", **{field: value}))
+        if filters.get(EXCLUDED_KINDS):
+            clauses.append(Q("bool", must_not=[Q("terms", kind=list(filters[EXCLUDED_KINDS]))]))
         return clauses
 
     @staticmethod
-    def _text_query(clauses, fuzzy: set[str] = frozenset()) -> list:
+    def _text_query(clauses, fuzzy: set[str] = frozenset(), fields: list[str] = FIELDS) -> list:
         """One query per clause: any of its phrases; a word in ``fuzzy`` also matches words a few edits away."""
         from elasticsearch_dsl import Q
 
         queries = []
         for alternatives in clauses:
-            should = [Q("multi_match", query=" ".join(alt), fields=FIELDS, type="phrase", analyzer=QUERY_ANALYZER) for alt in alternatives]
-            should += [Q("multi_match", query=alt[0], fields=FIELDS, fuzziness="AUTO", prefix_length=1, max_expansions=20,
+            should = [Q("multi_match", query=" ".join(alt), fields=fields, type="phrase", analyzer=QUERY_ANALYZER) for alt in alternatives]
+            should += [Q("multi_match", query=alt[0], fields=fields, fuzziness="AUTO", prefix_length=1, max_expansions=20,
                          analyzer=QUERY_ANALYZER)
                        for alt in alternatives if len(alt) == 1 and alt[0] in fuzzy]
             queries.append(Q("bool", should=should, minimum_should_match=1))
         return queries
 
-    def _dnf_query(self, dnf, fuzzy: set[str] = frozenset()):
-        """Any of the conjunctions, each needing all its clauses."""
+    def _dnf_query(self, dnf, fuzzy: set[str] = frozenset(), fields: list[str] = FIELDS):
+        """Any of the conjunctions, each needing all its clauses (in any of ``fields``)."""
         from elasticsearch_dsl import Q
 
         if len(dnf) == 1:
-            return Q("bool", must=self._text_query(dnf[0], fuzzy))
-        return Q("bool", should=[Q("bool", must=self._text_query(clauses, fuzzy)) for clauses in dnf], minimum_should_match=1)
+            return Q("bool", must=self._text_query(dnf[0], fuzzy, fields))
+        return Q("bool", should=[Q("bool", must=self._text_query(clauses, fuzzy, fields)) for clauses in dnf], minimum_should_match=1)
 
     def _search(self):
         from elasticsearch_dsl import Search
@@ -289,11 +295,11 @@ class ElasticsearchBackend(SearchBackend):
         return Search(using=self.client, index=self.alias)
 
     def search(self, query: str, viewer_audience: str = PUBLIC, filters: dict[str, str] | None = None,
-               page: int = 1, page_size: int = 10, autocorrect: bool = True) -> SearchResults:
+               page: int = 1, page_size: int = 10, autocorrect: bool = True, excluded_kinds: Iterable[str] = ()) -> SearchResults:
         from elasticsearch import NotFoundError
 
         try:
-            return super().search(query, viewer_audience, filters, page, page_size, autocorrect)
+            return super().search(query, viewer_audience, filters, page, page_size, autocorrect, excluded_kinds)
         except NotFoundError:  # nothing indexed yet: the alias does not exist
             return SearchResults(query=query, hits=[], total=0, page=max(1, page), page_size=page_size, backend=self.name)
 
@@ -319,7 +325,9 @@ class ElasticsearchBackend(SearchBackend):
 
         results = SearchResults(query=query, hits=[], total=0, page=page, page_size=page_size, backend=self.name)
         text = self._dnf_query(dnf, fuzzy)
-        matched = Q("bool", must=[text], filter=self._filters(audiences, filters))
+        # Which matches hold the whole query in their title: named, scored nothing, multiplied up below.
+        whole_title = Q("constant_score", filter=self._dnf_query(dnf, fuzzy, fields=["title"]), boost=0, _name=WHOLE_TITLE)
+        matched = Q("bool", must=[text], should=[whole_title], filter=self._filters(audiences, filters))
         window = max(RESCORE_WINDOW, page * page_size)
         # Date and boost from doc values, not _source: on Lucene reading each of the window's _source means
         # decompressing and parsing its whole stored document (title, body, spell) to pick two fields out of it.
@@ -343,6 +351,8 @@ class ElasticsearchBackend(SearchBackend):
             score = adjusted_score(hit.get("_score") or 0.0, date, boost, now)
             if kind == "event" and date is not None and _aware(date) < now:
                 score *= PAST_EVENT_FACTOR
+            if WHOLE_TITLE in (hit.get("matched_queries") or ()):
+                score *= WHOLE_TITLE_FACTOR
             ranked.append((score, n, hit["_id"]))
         ranked.sort(key=lambda item: (-item[0], item[1]))  # equal scores keep the engine's order
         chosen = ranked[(page - 1) * page_size: page * page_size]

@@ -430,3 +430,66 @@ def test_search_before_anything_was_indexed_finds_nothing(elasticsearch_settings
     results = get_backend().search("dermatology")
 
     assert results.total == 0 and results.hits == []
+
+
+def _topic_and_person(backend):
+    backend.index_documents([
+        make_document(1, "Community MSK triage service", "Musculoskeletal triage in Tendring.", kind="matrix_entry", audience=MEMBERS,
+                      areas=["Musculoskeletal"], organisation="Tendring Cluster"),
+        make_document(2, "William Ashdown", "GPwSI in musculoskeletal medicine at the Tendring Cluster.", kind="member",
+                      audience=MEMBERS, areas=["Musculoskeletal"], organisation="Tendring Cluster"),
+    ])
+
+
+def test_excluded_kind_is_left_out_of_results_total_and_facets(backend):
+    _topic_and_person(backend)
+
+    results = backend.search("musculoskeletal", viewer_audience=MEMBERS, excluded_kinds=["member"])
+
+    assert keys(results) == ["matrix_entry:1"] and results.total == 1
+    assert facet(results, "kind") == {"matrix_entry": 1}
+    assert facet(results, "service_area") == {"Musculoskeletal": 1}
+
+
+def test_excluded_kind_stays_out_when_the_words_are_relaxed(backend):
+    _topic_and_person(backend)
+
+    results = backend.search("Ashdown musculoskeletal", viewer_audience=MEMBERS, excluded_kinds=["member"])
+
+    assert results.relaxed == "some_words" and keys(results) == ["matrix_entry:1"]
+
+
+def test_member_finds_people_in_their_own_block_and_topics_in_the_ranked_list(backend, member):
+    from search.queries import run_blocks, run_search
+
+    _topic_and_person(backend)
+
+    ranked = run_search("Ashdown MSK", member.user)
+    blocks = run_blocks("Ashdown MSK", member.user)
+
+    assert keys(ranked) == ["matrix_entry:1"]
+    assert [keys(block) for block in blocks] == [["member:2"]]
+
+
+def test_anonymous_visitor_is_never_given_a_people_block(backend):
+    from django.contrib.auth.models import AnonymousUser
+
+    from search.queries import run_blocks
+
+    _topic_and_person(backend)
+    backend.index_documents([make_document(3, "Wendy Ashdown", "Musculoskeletal physiotherapist.", kind="member")])  # public by mistake
+
+    assert run_blocks("Ashdown", AnonymousUser()) == []
+
+
+def test_title_holding_the_whole_query_ranks_above_newer_text_that_mentions_it(backend):
+    filler = " ".join(["The cluster leads discussed indicative budgets, referral data and the year's savings."] * 40)
+    backend.index_documents([
+        make_document(1, "Notes of the network workshop at Chilford Hall", f"{filler} Chilford Hall.", kind="document",
+                      date=datetime(2008, 4, 10, tzinfo=timezone.utc)),
+        make_document(2, "World Class Commissioning and PbC", "As agreed at the Chilford Hall workshop, clusters share their "
+                      "business cases. The Chilford Hall workshop also asked for a forum.", kind="guidance",
+                      date=datetime.now(timezone.utc)),
+    ])
+
+    assert keys(backend.search("Chilford Hall workshop")) == ["document:1", "guidance:2"]

@@ -191,3 +191,76 @@ def test_search_down_everywhere_shows_a_plain_message_not_an_error(client, db):
     assert response.status_code == 503
     assert b"Search is not working at the moment" in response.content
     assert b"full-text" not in response.content
+
+
+@pytest.fixture
+def people(database_settings, make_member, region, service_areas):
+    """Four GPs working on musculoskeletal care, and a musculoskeletal matrix entry and case study, all indexed.
+
+    Each GP's telephone number is for their own organisation only, and their e-mail address for administrators.
+    """
+    from search.backends import get_backend
+    from search.services import refresh_entry
+
+    backend = get_backend()
+    backend.clear()
+    backend.index_documents([
+        make_document(1, "Community MSK triage service", "Musculoskeletal triage by extended-scope physiotherapists.",
+                      kind="matrix_entry", audience=MEMBERS, areas=["Musculoskeletal"], organisation="Tendring Cluster"),
+        make_document(2, "Self-referral to physiotherapy in Tendring", "Musculoskeletal patients refer themselves.",
+                      kind="case_study", areas=["Musculoskeletal"], organisation="Tendring Cluster"),
+    ])
+    gps = [make_member(first_name=first, last_name="Ashdown", organisations=[region["other_practice"]], job_title="GPwSI",
+                       bio="Runs the musculoskeletal clinic.", phone=f"01255 555 01{n}", phone_visibility="organisation",
+                       email_visibility="admins")
+           for n, first in enumerate(["William", "Wendy", "Walter", "Wilma"])]
+    for gp in gps:
+        gp.specialties.add(service_areas["Musculoskeletal"])
+        refresh_entry("member", str(gp.pk))
+    return gps
+
+
+def test_member_sees_people_in_their_own_block_and_topics_in_the_ranked_list(client_for, member, people):
+    content = client_for(member).get("/search/", {"q": "Ashdown musculoskeletal"}).content.decode()
+
+    ranked = content.split('class="nhsuk-list search-results"', 1)[1]
+    assert "Community MSK triage service" in ranked and "Ashdown" not in ranked
+    block = content.split("data-search-block", 1)[1].split("</section>", 1)[0]
+    assert '<h2 class="nhsuk-heading-m" id="search-block-1">People</h2>' in block
+    assert block.count("<li") == 3  # at most three, in a list
+    assert 'href="?q=Ashdown+musculoskeletal&amp;kind=member">See all 4 people</a>' in block
+
+
+def test_see_all_people_lists_the_people_alone(client_for, member, people):
+    content = client_for(member).get("/search/", {"q": "Ashdown musculoskeletal", "kind": "member"}).content.decode()
+
+    assert content.count('search-result"') == 4 and "data-search-block" not in content
+    assert "Community MSK triage service" not in content
+
+
+def test_people_block_shows_no_contact_detail_the_viewer_may_not_see(client_for, member, people):
+    content = client_for(member).get("/search/", {"q": "Ashdown"}).content.decode()
+
+    assert sum(gp.display_name in content for gp in people) == 3  # the block's three
+    assert not [gp for gp in people if gp.phone in content or gp.user.email in content]
+
+
+def test_people_block_shows_a_contact_detail_every_member_may_see(client_for, member, people):
+    from search.services import refresh_entry
+
+    william = people[0]
+    william.phone_visibility = "members"
+    william.save(update_fields=["phone_visibility"])
+    refresh_entry("member", str(william.pk))
+
+    content = client_for(member).get("/search/", {"q": "William Ashdown"}).content.decode()
+
+    assert william.phone in content.split("data-search-block", 1)[1].split("</section>", 1)[0]
+
+
+def test_anonymous_visitor_sees_no_people_block_and_no_names(client, people):
+    content = client.get("/search/", {"q": "Ashdown musculoskeletal"}).content.decode()
+
+    assert "Self-referral to physiotherapy in Tendring" in content
+    assert "data-search-block" not in content and ">People<" not in content
+    assert not [gp for gp in people if gp.user.first_name in content]

@@ -493,3 +493,10 @@ def test_title_holding_the_whole_query_ranks_above_newer_text_that_mentions_it(b
     ])
 
     assert keys(backend.search("Chilford Hall workshop")) == ["document:1", "guidance:2"]
+
+
+@pytest.mark.parametrize("query", ["childrens commissioning", "children commissioning", "children’s commissioning"])
+def test_possessive_is_found_with_or_without_its_apostrophe(backend, query):
+    backend.index_documents([make_document(1, "Where is children's commissioning going?", "Children's trusts and PbC.")])
+
+    assert keys(backend.search(query)) == ["case_study:1"]

@@ -18,6 +18,7 @@ An erased member has no contact details at all, whoever asks.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from directory.models import Member, Visibility
@@ -51,7 +52,12 @@ class ContactPolicy:
     sees_everything: bool
     is_member: bool
 
-    def may_see(self, member: Member, field: str) -> bool:
+    def may_see(self, member: Member, field: str, organisation_ids: Iterable[int] | None = None) -> bool:
+        """Whether this viewer may see ``member``'s ``field``.
+
+        ``organisation_ids``: the member's organisations' ids when the caller has read them already (a list of
+        member cards reads them for the whole page at once); otherwise they are read from ``member.organisations``.
+        """
         if member.status == Member.Status.ERASED:
             return False
         if self.sees_everything or (self.viewer_member_pk is not None and member.pk == self.viewer_member_pk):
@@ -63,15 +69,18 @@ class ContactPolicy:
             return True
         if visibility == Visibility.ORGANISATION:
             # Uses the prefetched organisations when the caller prefetched them.
-            return any(org.pk in self.viewer_org_ids for org in member.organisations.all())
+            if organisation_ids is None:
+                organisation_ids = [org.pk for org in member.organisations.all()]
+            return any(pk in self.viewer_org_ids for pk in organisation_ids)
         return False
 
-    def visible_fields(self, member: Member) -> dict[str, str]:
-        """The contact fields this viewer may see, as {field: value}, empty values left out."""
+    def visible_fields(self, member: Member, organisation_ids: Iterable[int] | None = None) -> dict[str, str]:
+        """The contact fields this viewer may see, as {field: value}, empty values left out (``organisation_ids``:
+        as for ``may_see``)."""
         shown = {}
         for field, _label, _attr in CONTACT_FIELDS:
             value = contact_value(member, field)
-            if value and self.may_see(member, field):
+            if value and self.may_see(member, field, organisation_ids):
                 shown[field] = value
         return shown
 
@@ -104,9 +113,9 @@ def visible_contact_fields(viewer, member: Member) -> dict[str, str]:
     return policy_for(viewer).visible_fields(member)
 
 
-def contact_rows(policy: ContactPolicy, member: Member) -> list[dict]:
-    """Labelled contact details for templates: [{"field", "label", "value"}]."""
-    shown = policy.visible_fields(member)
+def contact_rows(policy: ContactPolicy, member: Member, organisation_ids: Iterable[int] | None = None) -> list[dict]:
+    """Labelled contact details for templates: [{"field", "label", "value"}] (``organisation_ids``: as for ``may_see``)."""
+    shown = policy.visible_fields(member, organisation_ids)
     return [{"field": f, "label": label, "value": shown[f]} for f, label, _ in CONTACT_FIELDS if f in shown]
 
 

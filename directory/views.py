@@ -4,6 +4,7 @@ Every view checks membership or a permission on the server; contact details
 reach templates, CSV and vCards only through ``directory.privacy``.
 """
 import json
+from collections import defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
@@ -95,7 +96,8 @@ DIRECTORY = {"title": "Directory", "url": "/directory/"}
 
 
 def _with_profile_data(queryset):
-    """Everything a member card needs, in a fixed number of queries whatever the page size."""
+    """Everything a profile, an export row or a vCard needs, in a fixed number of queries whatever the number of members
+    (member cards read less: ``_with_user`` and ``_cards``)."""
     return queryset.select_related("user").prefetch_related(
         Prefetch("organisations", queryset=Organisation.objects.only("pk", "name", "slug", "kind", "locality")),
         "specialties",
@@ -144,22 +146,54 @@ def _redesign_work(related_manager) -> list:
     return list(related_manager.select_related("organisation", "service_area").order_by("-updated_at")[:50])
 
 
-def _cards(members, policy) -> list[dict]:
-    """What each member card shows, worked out here once rather than by template lookups per card."""
+def _with_user(queryset):
+    """Members for a list of cards: their user rows joined; ``_cards`` reads their organisations and areas."""
+    return queryset.select_related("user")
+
+
+def _card_relations(pks: list[int]) -> tuple[dict, dict, dict]:
+    """The organisations (id, name), specialties and interests (names) of these members, by member, in name order.
+
+    Three queries of the link tables joined to the names, however many members: Django's prefetch of the three
+    many-to-many relations built a related manager and a model instance per member and per row (three quarters of
+    an uncached directory page's member loading).
+    """
+    organisations, specialties, interests = defaultdict(list), defaultdict(list), defaultdict(list)
+    if not pks:
+        return organisations, specialties, interests
+    for member_id, organisation_id, name in (
+        Member.organisations.through.objects.filter(member_id__in=pks)
+        .order_by("organisation__name", "organisation_id").values_list("member_id", "organisation_id", "organisation__name")
+    ):
+        organisations[member_id].append((organisation_id, name))
+    for through, names in ((Member.specialties.through, specialties), (Member.interests.through, interests)):
+        for member_id, name in (
+            through.objects.filter(member_id__in=pks).order_by("servicearea__name", "servicearea_id").values_list("member_id", "servicearea__name")
+        ):
+            names[member_id].append(name)
+    return organisations, specialties, interests
+
+
+def _cards(members, policy, relations: tuple[dict, dict, dict] | None = None) -> list[dict]:
+    """What each member card shows, worked out here once rather than by template lookups per card.
+
+    ``relations``: what ``_card_relations`` read for these members, when the caller has it already.
+    """
+    members = list(members)
+    organisations, specialties, interests = relations or _card_relations([m.pk for m in members])
     url_of_sentinel = reverse("directory:member", kwargs={"pk": 987654321})  # reversed once per page, not per card
     cards = []
     for m in members:
-        specialties = [a.name for a in m.specialties.all()]
-        interests = [a.name for a in m.interests.all()]
+        member_organisations = organisations.get(m.pk, ())
         cards.append({
             "member": m,
             "url": url_of_sentinel.replace("987654321", str(m.pk)),
             "name": m.display_name,
             "role": m.job_title or m.get_job_role_display(),
-            "organisations": ", ".join(o.name for o in m.organisations.all()),
-            "specialties": ", ".join(specialties),
-            "interests": ", ".join(interests),
-            "contacts": contact_rows(policy, m),
+            "organisations": ", ".join(name for _pk, name in member_organisations),
+            "specialties": ", ".join(specialties.get(m.pk, ())),
+            "interests": ", ".join(interests.get(m.pk, ())),
+            "contacts": contact_rows(policy, m, [pk for pk, _name in member_organisations]),
         })
     return cards
 
@@ -183,7 +217,7 @@ def _members_page(request, filters: dict, query_parts: tuple) -> Page:
         return (paginator.count, page.number, list(page.object_list)), None
 
     count, number, pks = fragments.cached_value(LIST_FRAGMENTS, ("page", query_parts, asked), compute)
-    found = {m.pk: m for m in _with_profile_data(Member.objects.listed().filter(pk__in=pks))}
+    found = {m.pk: m for m in _with_user(Member.objects.listed().filter(pk__in=pks))}
     paginator = Paginator([], PAGE_SIZE)
     paginator.count = count  # known: Paginator.count is a cached property
     return Page([found[pk] for pk in pks if pk in found], number, paginator)
@@ -216,7 +250,7 @@ def _page_html(request, form: DirectoryFilterForm | None, with_filters: bool = T
     def page_of_members(searching: bool = False) -> Page:
         if not loaded:
             if searching:
-                members = _with_profile_data(filtered_members(filters))
+                members = _with_user(filtered_members(filters))
                 loaded.append(Paginator(members, PAGE_SIZE).get_page(request.GET.get("page")))
             else:
                 loaded.append(_members_page(request, filters, query_parts))
@@ -224,7 +258,9 @@ def _page_html(request, form: DirectoryFilterForm | None, with_filters: bool = T
 
     def render_results(card_policy, searching: bool = False) -> tuple[str, list[int]]:
         page = page_of_members(searching)
-        cards = _cards(page.object_list, card_policy)
+        if len(loaded) == 1:  # the page's organisations and areas, read once even when the viewer's own card is redrawn
+            loaded.append(_card_relations([member.pk for member in page.object_list]))
+        cards = _cards(page.object_list, card_policy, loaded[1])
         suggested = areas_named_like(filters.get("q") or "") if searching and not cards else []
         html = render_to_string("directory/includes/results.html", {
             "page_obj": page, "cards": cards, "query_string": query.urlencode(), "suggested_areas": suggested, "searched": filters.get("q"),
@@ -372,7 +408,7 @@ def organisation_list(request):
 @member_required
 def organisation_detail(request, slug: str):
     org = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
-    members = _with_profile_data(Member.objects.listed().filter(organisations=org).order_by("user__last_name", "user__first_name"))
+    members = _with_user(Member.objects.listed().filter(organisations=org).order_by("user__last_name", "user__first_name"))
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     policy = policy_for(request.user)
     return render(request, "directory/organisation.html", {
@@ -392,8 +428,8 @@ def service_area(request, slug: str):
     """People working on one service area: its specialists first, then those with an interest."""
     area = get_object_or_404(ServiceArea, slug=slug)
     policy = policy_for(request.user)
-    specialists = _with_profile_data(Member.objects.listed().filter(specialties=area).order_by("user__last_name", "user__first_name"))
-    interested = _with_profile_data(
+    specialists = _with_user(Member.objects.listed().filter(specialties=area).order_by("user__last_name", "user__first_name"))
+    interested = _with_user(
         Member.objects.listed().filter(interests=area).exclude(specialties=area).order_by("user__last_name", "user__first_name")
     )
     return render(request, "directory/area.html", {

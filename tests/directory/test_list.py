@@ -158,7 +158,7 @@ def _bulk_members(count: int, organisations, areas) -> None:
 
 # Rendering the list: user, the viewer's member row and organisations, the
 # filter form's three choice lists, the count, the page's member ids, those
-# members and their three prefetches: 12, whatever the size (the session and
+# members and their organisations, specialties and interests (one query each): 12, whatever the size (the session and
 # the viewer's roles and permissions come from the cache: portal/core/permissions.py).
 PINNED_LIST_QUERIES = 12
 # From the cache: the same without the filter form's choices and the page of members.

@@ -65,6 +65,24 @@ def test_directory_list_shows_contact_field_only_to_allowed_viewers(subject_for,
 
 
 @pytest.mark.parametrize("field,visibility,who,shown", CASES)
+def test_unfiltered_directory_list_shows_contact_field_only_to_allowed_viewers(subject_for, viewers, client_for, field, visibility,
+                                                                               who, shown):
+    subject_for(field, visibility)
+    text = client_for(viewers[who]).get(reverse("directory:list")).content.decode()
+    assert "Sasha Subject" in text
+    assert (VALUES[field] in text) is shown
+
+
+@pytest.mark.parametrize("field,visibility,who,shown", CASES)
+def test_organisation_page_shows_contact_field_only_to_allowed_viewers(subject_for, viewers, client_for, region, field, visibility,
+                                                                       who, shown):
+    subject_for(field, visibility)
+    text = client_for(viewers[who]).get(reverse("directory:organisation", args=[region["practice"].slug])).content.decode()
+    assert "Sasha Subject" in text
+    assert (VALUES[field] in text) is shown
+
+
+@pytest.mark.parametrize("field,visibility,who,shown", CASES)
 def test_csv_export_carries_contact_field_only_for_allowed_viewers(subject_for, viewers, client_for, field, visibility, who, shown):
     subject_for(field, visibility)
     response = client_for(viewers[who]).get(reverse("directory:export"), {"q": "Subject"})

@@ -8,14 +8,14 @@ from events.models import EventPage
 from portal.core.home_items import HomeItem
 
 
-def home_items(user, limit: int) -> list[HomeItem]:
+def home_items(user, limit: int, request=None) -> list[HomeItem]:
     events = EventPage.objects.visible_to(user).upcoming().only(
         "id", "title", "slug", "url_path", "event_type", "starts_at", "summary", "audience", "live"
     )[:limit]
     return [
         HomeItem(
             title=event.title,
-            url=event.url or "",
+            url=event.get_url(request) or "",
             meta=" · ".join(filter(None, [
                 date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT") if event.starts_at else "",
                 event.get_event_type_display(),

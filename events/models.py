@@ -77,7 +77,7 @@ class EventIndexPage(Page):
         a booking or a service area changes (events.signals) or the next event ends."""
         return serve_cached(
             request, self, lambda: super(EventIndexPage, self).serve(request, *args, **kwargs),
-            timeout=lambda: seconds_until_an_event_ends(self),
+            timeout=lambda: seconds_until_an_event_ends(self, request=request),
         )
 
     def cache_query(self, request) -> dict[str, str]:
@@ -544,25 +544,36 @@ def _event_list(index_page, request, filters: dict, member: bool) -> str:
         # answered but not stored, so a visitor cannot fill the cache with copies of an empty or a last page.
         if len(page_number) > 3 or (filters["area"] and not any(area.slug == filters["area"] for area in areas)):
             return html, 0
-        return html, seconds_until_an_event_ends(index_page, now)
+        return html, seconds_until_an_event_ends(index_page, now, request)
 
     viewer = "member" if member else "public"
     parts = (index_page.pk, viewer, filters["type"], filters["area"], filters["when"], page_number)
     return mark_safe(cached_value(EVENT_LIST, parts, render))  # noqa: S308 - only our template's output is stored
 
 
-def seconds_until_an_event_ends(index_page, now: datetime | None = None) -> int:
+def seconds_until_an_event_ends(index_page, now: datetime | None = None, request=None) -> int:
     """When the next event ends, it moves from "upcoming" to "past", and when booking opens, closes or an event
-    starts, its "Waiting list open" changes: a list cached now must not outlive the first of these."""
+    starts, its "Waiting list open" changes: a list cached now must not outlive the first of these.
+
+    With ``request``, the moment is read once per request (the event list and the page around it both ask): any
+    change to an event after that read moves their caches on anyway, and once the moment has passed nothing is kept
+    (0 seconds or less).
+    """
     now = now or timezone.now()
-    live = EventPage.objects.child_of(index_page).filter(live=True)
-    moments = live.aggregate(
-        ends=Min("ends_at", filter=Q(ends_at__gt=now)),
-        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
-        opens=Min("booking_opens_at", filter=Q(booking_opens_at__gt=now)),
-        closes=Min("booking_closes_at", filter=Q(booking_closes_at__gt=now)),
-    )
-    first = min((moment for moment in moments.values() if moment is not None), default=None)
+    memo = getattr(request, "_next_event_change", None)
+    if memo is not None and memo[0] == index_page.pk:
+        first = memo[1]
+    else:
+        live = EventPage.objects.child_of(index_page).filter(live=True)
+        moments = live.aggregate(
+            ends=Min("ends_at", filter=Q(ends_at__gt=now)),
+            starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+            opens=Min("booking_opens_at", filter=Q(booking_opens_at__gt=now)),
+            closes=Min("booking_closes_at", filter=Q(booking_closes_at__gt=now)),
+        )
+        first = min((moment for moment in moments.values() if moment is not None), default=None)
+        if request is not None:
+            request._next_event_change = (index_page.pk, first)
     return int((first - now).total_seconds()) + 1 if first else 24 * 3600
 
 

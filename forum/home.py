@@ -8,7 +8,7 @@ from forum.models import Board, Thread
 from portal.core.home_items import HomeItem
 
 
-def home_items(user, limit: int) -> list[HomeItem]:
+def home_items(user, limit: int, request=None) -> list[HomeItem]:
     readable = Board.objects.readable_by(user)
     threads = (
         Thread.objects.filter(board__in=readable, is_hidden=False)

@@ -373,7 +373,7 @@ LOGGING = {
 }
 FORM_RENDERER = "portal.site.forms.NHSFormRenderer"
 
-# The home page's sections, in order: (key, title, "more" link, the app's module with ``home_items(user, limit)``,
+# The home page's sections, in order: (key, title, "more" link, the app's module with ``home_items(user, limit, request=None)``,
 # text when it has nothing, "more" label).  Read by portal/core/home_items.py; an app left out shows nothing.
 # (key, heading, "all" address, module with home_items, text when empty, "all" link, what members see there, said to
 # people who are not members in general terms instead of the text when empty: portal/core/home_items.py)

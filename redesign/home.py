@@ -6,7 +6,7 @@ from redesign.models import CaseStudyPage
 from redesign.permissions import visible_case_studies
 
 
-def home_items(user, limit: int) -> list[HomeItem]:
+def home_items(user, limit: int, request=None) -> list[HomeItem]:
     studies = (
         visible_case_studies(CaseStudyPage.objects.all(), user)
         .select_related("organisation", "service_area")
@@ -15,7 +15,7 @@ def home_items(user, limit: int) -> list[HomeItem]:
     return [
         HomeItem(
             title=study.title,
-            url=study.url,
+            url=study.get_url(request),
             meta=" · ".join(filter(None, [study.organisation.name if study.organisation else "", study.service_area.name if study.service_area else ""])),
             summary=study.summary,
         )

@@ -8,7 +8,7 @@ from portal.core.home_items import HomeItem
 from portal.guidance.models import GuidancePage
 
 
-def home_items(user, limit: int) -> list[HomeItem]:
+def home_items(user, limit: int, request=None) -> list[HomeItem]:
     """Two queries whatever the limit: the pages, then their topics."""
     pages = (
         GuidancePage.objects.live()
@@ -23,5 +23,5 @@ def home_items(user, limit: int) -> list[HomeItem]:
         meta = f"Updated {date_format(timezone.localtime(page.last_published_at), 'DATE_FORMAT')}" if page.last_published_at else ""
         if topics:
             meta = f"{meta} · {topics}" if meta else topics
-        items.append(HomeItem(title=page.title, url=page.url or "", meta=meta, summary=page.summary))
+        items.append(HomeItem(title=page.title, url=page.get_url(request) or "", meta=meta, summary=page.summary))
     return items

@@ -35,7 +35,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = home_sections(request.user)
+        context["sections"] = home_sections(request.user, request=request)
         return context
 
     def serve(self, request, *args, **kwargs):

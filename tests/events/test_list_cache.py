@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import services
 from events.models import EventPage
+from portal.core import fragments
+from portal.core.page_cache import forget_cached_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +30,19 @@ def test_anonymous_event_list_is_answered_from_the_cache_without_a_query(client,
         response = client.get("/events/")
 
     assert b"Open seminar" in response.content
+
+
+def test_uncached_anonymous_event_list_reads_when_the_next_event_changes_once(client, make_event):
+    make_event(audience="public", title="Open seminar")
+    client.get("/events/")
+    fragments.forget_all()
+    forget_cached_pages()
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/events/")
+
+    assert b"Open seminar" in response.content
+    assert sum('MIN("events_eventpage"."booking_closes_at")' in query["sql"] for query in captured.captured_queries) == 1
 
 
 def test_member_list_is_not_served_to_an_anonymous_visitor(client, client_for, member, make_event):

@@ -86,28 +86,33 @@ def reply_rows(thread: Thread) -> QuerySet[Reply]:
 
 
 class CachedReplyRows:
-    """A thread's reply rows for ``Paginator``: the count and each page's rows read once per change to the thread.
+    """A thread's reply rows for ``Paginator``: the count and each page's rows from one read per change to the thread.
 
-    Holds what ``reply_rows`` reads, as (pk, author, hidden) per reply, under
-    the thread's generations (every reply saved or deleted moves them on).
+    Holds what ``reply_rows`` reads, as (pk, author, hidden) for every reply of the thread, under the thread's
+    generations (every reply saved or deleted moves them on): one query and one cache look-up give both the count
+    and the page, where counting and reading the page took one of each.
     """
 
     def __init__(self, thread: Thread):
         self.thread = thread
         self.names = (ALL_REPLIES, thread_replies(thread.pk))
+        self._rows: list[tuple] | None = None
+
+    def _all(self) -> list[tuple]:
+        if self._rows is None:
+            self._rows = cached_value(self.names, ("reply-rows", self.thread.pk), lambda: (
+                list(reply_rows(self.thread).values_list("pk", "author_id", "is_hidden")), None))
+        return self._rows
 
     def count(self) -> int:
-        return cached_value(self.names, ("reply-count", self.thread.pk), lambda: (reply_rows(self.thread).count(), None))
+        return len(self._all())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[Reply]:
-        def read() -> tuple[list[tuple], None]:
-            return [(row.pk, row.author_id, row.is_hidden) for row in reply_rows(self.thread)[index]], None
-
-        rows = cached_value(self.names, ("reply-rows", self.thread.pk, index.start, index.stop), read)
-        return [Reply(pk=pk, thread_id=self.thread.pk, author_id=author_id, is_hidden=is_hidden) for pk, author_id, is_hidden in rows]
+        return [Reply(pk=pk, thread_id=self.thread.pk, author_id=author_id, is_hidden=is_hidden)
+                for pk, author_id, is_hidden in self._all()[index]]
 
 
 #: What ``forum/includes/reply_content.html`` reads of a reply, its author and the reply it quotes: the rest of the

@@ -1,0 +1,57 @@
+"""What similar work costs the embedded backend: which index it can read, and how many statements it runs.
+
+The thread, re-design and template pages each ask for similar work when they
+are drawn; on PostgreSQL at 116,000 documents it was most of the database's
+time per uncached thread page (bench/HISTORY.md).
+"""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from search.registry import MEMBERS
+from tests.search.conftest import similar_work_documents
+
+QUESTION = "Has anyone set up a GP with special interest dermatology clinic to cut skin referrals to hospital?"
+WORK_KINDS = ["matrix_entry", "case_study", "template", "thread"]
+
+
+@pytest.fixture
+def database_backend(db, database_settings):
+    from search.backends import get_backend
+
+    engine = get_backend()
+    assert engine.name == "database"
+    engine.clear()
+    engine.index_documents(similar_work_documents())
+    return engine
+
+
+def keys(hits):
+    return [hit.key for hit in hits]
+
+
+def test_similar_work_ranked_afresh_is_one_statement_after_its_word_counts(database_backend, django_assert_num_queries):
+    from portal.core import fragments
+    from search.backends.database import SIMILAR_RESULTS
+
+    first = database_backend.similar(QUESTION, viewer_audience=MEMBERS, kinds=WORK_KINDS)  # counts the words
+    fragments.forget(SIMILAR_RESULTS)
+
+    with django_assert_num_queries(4):  # the savepoint, the ranked hits with their areas, the visibility check, the release
+        again = database_backend.similar(QUESTION, viewer_audience=MEMBERS, kinds=WORK_KINDS)
+
+    assert keys(again) == keys(first) and "matrix_entry:1" in keys(again)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_postgresql_index_of_work_holds_every_kind_similar_work_looks_through(db):
+    """The planner reads the partial index of work (migration 0007) only when the query's kinds are all in it."""
+    from search.queries import SIMILAR_KINDS
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_indexeddocument_work_gin'")
+        (definition,) = cursor.fetchone()
+
+    assert "USING gin (search_vector)" in definition
+    assert all(f"'{kind}'" in definition for kind in SIMILAR_KINDS)

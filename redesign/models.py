@@ -129,7 +129,8 @@ class MatrixEntry(models.Model):
             ("change_any_entry", "Can edit any organisation's matrix entries"),
             ("import_entries", "Can import matrix entries from CSV"),
         ]
-        indexes = [models.Index(fields=["service_area", "organisation"])]
+        # The second: lists of work by title (a thread's "tag to re-design work" options read the first 200 in order).
+        indexes = [models.Index(fields=["service_area", "organisation"]), models.Index(fields=["title"], name="redesign_matrixentry_title")]
 
     def __str__(self) -> str:
         return self.title

@@ -7,6 +7,7 @@ what is still decided per request.
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from forum import services
 from forum.models import Reply
@@ -281,3 +282,22 @@ def test_rendered_thread_page_for_its_author_makes_a_fixed_number_of_queries(cli
         with django_assert_max_num_queries(18):
             response = client.get(url)
         assert response.status_code == 200
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_tag_list_reads_the_first_work_by_title_without_sorting_it_all(thread, member, region, service_areas):
+    """The title index (redesign 0003): at 5,000 entries sorting them all for the first 200 took 14 ms of the database's time."""
+    from redesign.connections import entries_for_thread_choice
+    from redesign.models import MatrixEntry
+
+    MatrixEntry.objects.bulk_create(
+        [MatrixEntry(organisation=region["cluster"], service_area=service_areas["Dermatology"], title=f"Work {n:05d}")
+         for n in range(3000)],
+        batch_size=1000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE redesign_matrixentry")
+
+    plan = entries_for_thread_choice(thread, member.user).explain()
+
+    assert "redesign_matrixentry_title" in plan

@@ -114,7 +114,7 @@ def _shown(value) -> str:
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
-def render_choice_list(field, errors=None) -> str:
+def render_choice_list(field) -> str:
     """``forms/nhsuk_field.html`` for radios and checkboxes as the renderer returns it (stripped), in Python,
     character for character.
 
@@ -127,6 +127,7 @@ def render_choice_list(field, errors=None) -> str:
     auto_id = _shown(field.auto_id)
     help_text = field.help_text
     label = _shown(field.label)
+    errors = field.errors
     parts = ['<div class="nhsuk-form-group', " nhsuk-form-group--error" if errors else "", '">\n  <fieldset class="nhsuk-fieldset"']
     if help_text or errors:
         parts.append(f' aria-describedby="{f"{auto_id}-hint" if help_text else ""}{f" {auto_id}-error" if errors else ""}"')
@@ -167,8 +168,8 @@ class NHSFormRenderer(TemplatesSetting):
         ):
             return mark_safe(render_select(context["widget"]))  # noqa: S308 - every value is escaped in render_select
         # Radios and checkboxes likewise, when drawn by the portal's field template.
-        if template_name == FIELD_TEMPLATE and set(context) <= {"field", "errors"} and context["field"].widget_type in CHOICE_LIST_WIDGETS:
-            return mark_safe(render_choice_list(context["field"], context.get("errors")))  # noqa: S308 - every value is escaped
+        if template_name == FIELD_TEMPLATE and set(context) == {"field"} and context["field"].widget_type in CHOICE_LIST_WIDGETS:
+            return mark_safe(render_choice_list(context["field"]))  # noqa: S308 - every value is escaped
         return super().render(template_name, context, request=request)
 
 

@@ -70,3 +70,38 @@ def test_the_directory_filter_form_is_drawn_as_its_templates_draw_it():
 
     for data in (None, {"interest": ["eyes"], "organisation": "leeds-north", "locality": "Leeds"}):
         assert DirectoryFilterForm(data).render() == DirectoryFilterForm(data, renderer=TemplatesOnly()).render()
+
+
+def test_a_choice_list_with_an_error_is_marked_as_in_error_and_names_its_message():
+    form = Choices({"areas": ["nope"], "visibility": "members"})
+    form.is_valid()
+
+    html = form["areas"].as_field_group()
+
+    assert 'class="nhsuk-form-group nhsuk-form-group--error"' in html
+    assert 'aria-describedby="id_areas-hint id_areas-error"' in html
+    assert 'id="id_areas-error"' in html
+
+
+class Text(forms.Form):
+    default_renderer = NHSFormRenderer
+
+    title = forms.CharField(label="Title")
+
+
+def test_a_text_field_with_an_error_is_marked_as_in_error_around_its_input():
+    form = Text({})
+    form.is_valid()
+
+    html = form["title"].as_field_group()
+
+    assert 'class="nhsuk-form-group nhsuk-form-group--error"' in html
+    assert 'class="nhsuk-input nhsuk-input--error"' in html
+    assert "Enter the title" in html
+
+
+def test_a_field_without_an_error_is_not_marked_as_in_error():
+    form = Text({"title": "Dermatology"})
+    form.is_valid()
+
+    assert "--error" not in form["title"].as_field_group()

@@ -38,7 +38,9 @@ def test_similar_work_ranked_afresh_is_one_statement_after_its_word_counts(datab
     first = database_backend.similar(QUESTION, viewer_audience=MEMBERS, kinds=WORK_KINDS)  # counts the words
     fragments.forget(SIMILAR_RESULTS)
 
-    with django_assert_num_queries(4):  # the savepoint, the ranked hits with their areas, the visibility check, the release
+    # PostgreSQL: the savepoint, the ranked hits with their areas, the visibility check, the release.  SQLite's path
+    # was not reworked (it ranks a few thousand documents at most in embedded use): seven statements, as before.
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 7):
         again = database_backend.similar(QUESTION, viewer_audience=MEMBERS, kinds=WORK_KINDS)
 
     assert keys(again) == keys(first) and "matrix_entry:1" in keys(again)

@@ -140,6 +140,26 @@ def similar_work_documents() -> list[SearchDocument]:
     ]
 
 
+#: A member's question, put to similar work in the tests of its cost and its cache.
+SIMILAR_QUESTION = "Has anyone set up a GP with special interest dermatology clinic to cut skin referrals to hospital?"
+
+
+@pytest.fixture
+def database_backend(db, database_settings):
+    """The embedded backend holding only ``similar_work_documents()``."""
+    from search.backends import get_backend
+
+    engine = get_backend()
+    assert engine.name == "database"
+    engine.clear()
+    engine.index_documents(similar_work_documents())
+    return engine
+
+
+def keys(hits) -> list[str]:
+    return [hit.key for hit in hits]
+
+
 def seed_documents() -> list[SearchDocument]:
     """The seed texts cut into sections of a few paragraphs, each a document ("seed:<file number>-<n>")."""
     documents = []

@@ -8,29 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.utils import timezone
 
 from search.registry import MEMBERS, PUBLIC
-from tests.search.conftest import make_document, similar_work_documents
-
-QUESTION = "Has anyone set up a GP with special interest dermatology clinic to cut skin referrals to hospital?"
-
-
-@pytest.fixture
-def database_backend(db, database_settings):
-    from search.backends import get_backend
-
-    engine = get_backend()
-    assert engine.name == "database"
-    engine.clear()
-    engine.index_documents(similar_work_documents())
-    return engine
-
-
-def keys(hits):
-    return [hit.key for hit in hits]
+from tests.search.conftest import SIMILAR_QUESTION as QUESTION, keys, make_document
 
 
 def test_similar_asked_again_runs_only_the_visibility_check(database_backend, django_assert_num_queries):

@@ -10,25 +10,9 @@ import pytest
 from django.db import connection
 
 from search.registry import MEMBERS
-from tests.search.conftest import similar_work_documents
+from tests.search.conftest import SIMILAR_QUESTION as QUESTION, keys
 
-QUESTION = "Has anyone set up a GP with special interest dermatology clinic to cut skin referrals to hospital?"
 WORK_KINDS = ["matrix_entry", "case_study", "template", "thread"]
-
-
-@pytest.fixture
-def database_backend(db, database_settings):
-    from search.backends import get_backend
-
-    engine = get_backend()
-    assert engine.name == "database"
-    engine.clear()
-    engine.index_documents(similar_work_documents())
-    return engine
-
-
-def keys(hits):
-    return [hit.key for hit in hits]
 
 
 def test_similar_work_ranked_afresh_is_one_statement_after_its_word_counts(database_backend, django_assert_num_queries):

@@ -529,6 +529,8 @@ def drive(plan_file: str, host: str, rate: float, duration: float, timeout: floa
     errors: dict[str, Counter] = defaultdict(Counter)
     cache: dict[str, Counter] = defaultdict(Counter)
     posted: dict[int, list[int]] = defaultdict(list)  # thread -> replies this run posted there
+    timeline: list[tuple[float, float, str]] = []  # (seconds into the run, ms, kind): where in the run the slow ones were
+    began = time.perf_counter()
 
     def cookie_header(session: dict | None) -> dict:
         if not session:
@@ -561,6 +563,7 @@ def drive(plan_file: str, host: str, rate: float, duration: float, timeout: floa
             return
         elapsed = (time.perf_counter() - started) * 1000
         latencies[kind].append(elapsed)
+        timeline.append((round(started - began, 3), round(elapsed, 1), kind))
         status = response.status_code or 0
         expected = 302 if request.get("write") or request["method"] == "CANCEL" else 200
         if status != expected:
@@ -586,7 +589,7 @@ def drive(plan_file: str, host: str, rate: float, duration: float, timeout: floa
     return {"rate": rate, "duration": duration, "issued": timetable.get("issued", 0),
             "achieved_rate": round(timetable.get("issued", 0) / max(timetable.get("issue_seconds", 1e-9), 1e-9), 1),
             "latencies": latencies, "errors": {k: dict(v) for k, v in errors.items()},
-            "cache": {k: dict(v) for k, v in cache.items()}, "posted": posted}
+            "cache": {k: dict(v) for k, v in cache.items()}, "posted": posted, "timeline": timeline}
 
 
 # --- live updates: sockets held open in a process of their own --------------------------------------------------------
@@ -707,6 +710,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
+def p95_by_slice(timeline: list, seconds: float) -> list[float]:
+    """p95 of the answers to the requests issued in each ``seconds`` of the run: a slow start (empty caches),
+    a stall or a steady queue look different here, and alike in one p95."""
+    slices: dict[int, list[float]] = defaultdict(list)
+    for at, elapsed, _kind in timeline:
+        slices[int(at // seconds)].append(elapsed)
+    return [round(percentile(slices[n], 95), 1) for n in sorted(slices)]
+
+
 def summarise(result: dict, cpu: CpuMeter | None, live: dict | None) -> dict:
     latencies, errors, cache = result["latencies"], result["errors"], result["cache"]
     requests = sum(len(v) for v in latencies.values())
@@ -730,6 +742,7 @@ def summarise(result: dict, cpu: CpuMeter | None, live: dict | None) -> dict:
         "writes": {"requests": len(writes), "p50_ms": round(percentile(writes, 50), 1), "p95_ms": round(percentile(writes, 95), 1),
                    "p99_ms": round(percentile(writes, 99), 1), "errors": sum(sum(errors.get(k, {}).values()) for k in write_kinds)},
         "kinds": kinds,
+        "p95_ms_by_10_s": p95_by_slice(result.get("timeline", []), 10.0),
         "load_average": run.load_average(),
     }
     hits = sum(c.get("hit", 0) for c in cache.values())
@@ -788,7 +801,8 @@ def run_rates(host: str, plan_file: Path, plan: dict, server, database_url: str,
                     "sockets": len(plan["sockets"]), "refused": held["refused"]}
         summary = summarise(result, cpu, live)
         run.log(f"  p50 {summary['p50_ms']} / p95 {summary['p95_ms']} / p99 {summary['p99_ms']} ms, "
-                f"{summary['errors']} errors of {summary['requests']}; CPU per request {summary.get('cpu_ms_per_request')}")
+                f"{summary['errors']} errors of {summary['requests']}; CPU per request {summary.get('cpu_ms_per_request')}; "
+                f"p95 by 10 s {summary['p95_ms_by_10_s']}")
         summaries.append(summary)
     return summaries
 

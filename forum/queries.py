@@ -19,8 +19,6 @@ from forum.models import Attachment, Board, Reply, Thread, ThreadEvent
 from forum.signals import ALL_REPLIES, BOARDS, THREAD_GUIDANCE, WORK_OPTIONS, thread_replies
 from portal.core.fragments import cached_value
 from portal.core.permissions import is_member
-from search.backends.database import SIMILAR_RESULTS
-from search.answers import ANSWERS
 from search.registry import searchable_for
 
 REPLIES_PER_PAGE = 25
@@ -157,6 +155,8 @@ def rendered_replies(thread: Thread, rows: list[Reply], *, show_hidden: bool = F
 
 #: Stands for the viewer's CSRF token in a cached list of replies; replaced by the real one on every request.
 CSRF_PLACEHOLDER = "forum-csrf-token-placeholder"
+#: Stands for the "similar work" list in the cached main column; drawn for every request (see forum.views.thread).
+SIMILAR_PLACEHOLDER = "forum-similar-work-placeholder"
 
 
 def reply_list(thread: Thread, page, rows: list[Reply], *, member, may_moderate: bool, may_accept: bool,
@@ -195,20 +195,22 @@ def thread_main(thread: Thread, page, rows: list[Reply], viewer: ThreadViewer, *
     """The thread page's main column, rendered once per change to what it shows and per kind of viewer.
 
     Everything in it is either the thread's (its replies, attachments, status,
-    tags, guidance, similar work: each family below is moved on by the change
-    that alters it) or decided by what the key holds about the viewer: which of
-    the page's replies are theirs, whether they asked the question, moderate,
-    watch the thread, edit SHA guidance, and their search audience.  Who may read
-    the thread is checked by the view on every request, before this.  The
-    forms' CSRF token is left as ``CSRF_PLACEHOLDER`` for the view to fill in.
+    tags, guidance: each family below is moved on by the change that alters it)
+    or decided by what the key holds about the viewer: which of the page's
+    replies are theirs, whether they asked the question, moderate, watch the
+    thread, edit SHA guidance, and their search audience.  Who may read the
+    thread is checked by the view on every request, before this.  The forms'
+    CSRF token is left as ``CSRF_PLACEHOLDER`` and the similar work list as
+    ``SIMILAR_PLACEHOLDER`` for the view to fill in: similar work changes with
+    the rest of the index, not with the thread, and is checked against it on
+    every request.
     """
     member = viewer.member
     own = tuple(row.pk for row in rows if member is not None and row.author_id == member.pk)
     parts = ("thread-main", thread.pk, page.number, tuple(row.pk for row in rows), own,
              member is not None and member.pk == thread.author_id, member is not None and is_member(member.user),
              viewer.may_moderate, viewer.watching, viewer.is_sha_editor, audience)
-    families = (thread_replies(thread.pk), ALL_REPLIES, WORK_OPTIONS, THREAD_GUIDANCE, BOARDS, *extensions.families(),
-                SIMILAR_RESULTS, ANSWERS)
+    families = (thread_replies(thread.pk), ALL_REPLIES, WORK_OPTIONS, THREAD_GUIDANCE, BOARDS, *extensions.families())
     return cached_value(families, parts, render)
 
 

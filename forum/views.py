@@ -156,8 +156,7 @@ def thread(request, pk):
     quote = request.GET.get("quote") or ""
 
     def render_main() -> tuple[str, int]:
-        # Kept ten minutes at most: similar work re-checks what the viewer may see on every call it makes, and
-        # this bounds how long a change made behind the search index's back (no index write) can go unseen.
+        # Kept ten minutes at most: this bounds how long a change made behind the portal's back (no signal) can go unseen.
         return render_to_string("forum/includes/thread_main.html", _thread_context(request, thread, page, rows, viewer, quote),
                                 request=request), THREAD_MAIN_SECONDS
 
@@ -165,9 +164,16 @@ def thread(request, pk):
         main = render_main()[0]
     else:
         main = queries.thread_main(thread, page, rows, viewer, audience=viewer_audience(request.user), render=render_main)
+    # Similar work is drawn for every request, outside the cached column: it follows the whole index, not the thread.
+    document = queries.similar_document(thread)
+    similar = render_to_string("search/includes/similar.html", {
+        "similar": find_similar(document, request.user, kinds=SIMILAR_KINDS) if document is not None else [],
+        "heading": "Similar work elsewhere in the region",
+    })
+    main = main.replace(queries.CSRF_PLACEHOLDER, escape(get_token(request))).replace(queries.SIMILAR_PLACEHOLDER, similar, 1)
     return render(request, "forum/thread.html", {
         "thread": thread,
-        "main": mark_safe(main.replace(queries.CSRF_PLACEHOLDER, escape(get_token(request)))),  # noqa: S308 - rendered template output
+        "main": mark_safe(main),  # noqa: S308 - rendered template output
         "breadcrumbs": _crumbs((thread.board.name, thread.board.get_absolute_url())),
     })
 
@@ -178,7 +184,6 @@ def _thread_context(request, thread: Thread, page, rows: list, viewer: queries.T
     prefetch_related_objects([thread], "service_areas", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
     member, may_moderate = viewer.member, viewer.may_moderate
     may_tag_work = member is not None and (member.pk == thread.author_id or may_moderate)
-    document = queries.similar_document(thread)
     reply_form = _reply_form(quote) if not thread.is_locked or may_moderate else None
     return {
         "thread": thread,
@@ -197,7 +202,7 @@ def _thread_context(request, thread: Thread, page, rows: list, viewer: queries.T
         "last_event": queries.thread_last_event_id(thread),
         "may_tag_work": may_tag_work,
         "work_options": queries.work_options(thread) if may_tag_work else "",
-        "similar": find_similar(document, request.user, kinds=SIMILAR_KINDS) if document is not None else [],
+        "similar_placeholder": queries.SIMILAR_PLACEHOLDER,
         **_guidance_context(request.user, thread),
         "csrf_token": queries.CSRF_PLACEHOLDER,
     }

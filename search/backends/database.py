@@ -13,8 +13,8 @@ import difflib
 import json
 import re
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -98,8 +98,47 @@ def _boolean_expression(dnf, phrase, *, and_: str, or_: str) -> str:
     return or_.join(conjunctions)
 
 
-#: What "similar work" keeps in the cache: its ranked answers.  Every write to the index moves this family on.
+#: What "similar work" keeps in the cache: its ranked answers, each for at most ``SIMILAR_ANSWER_SECONDS``
+#: (see ``kept_similar``).  A rebuild or a cleared index moves this family on; an ordinary index write does not.
 SIMILAR_RESULTS = fragments.family("search.similar")
+
+#: How long one ranked "similar work" answer is kept before it is ranked again with the index as it is then.
+SIMILAR_ANSWER_SECONDS = 600
+
+
+def kept_similar(backend_name: str, text: str, audiences: list[str], kinds: list[str], exclude: list[str], limit: int,
+                 rank: Callable[[], list[SearchHit] | None]) -> list[SearchHit]:
+    """``rank()``'s answer for similar work, kept for up to ``SIMILAR_ANSWER_SECONDS``, checked against the index on every call.
+
+    Similar work is a pointer ("has this been done elsewhere?"), asked for on every
+    thread, entry and template page.  Ranking it afresh after every write to the
+    index (every reply, booking or profile edit re-indexes something) meant ranking
+    it on nearly every view: about 47 ms of database time each at full size, the
+    largest single cost of the mixed workload.  So a ranked answer is kept for up to
+    ten minutes per text, audiences, kinds, exclusions and limit, and a document
+    indexed since then joins other pages' lists when their answer is next ranked.
+    What the list shows is never older than the index: on every call one query by
+    key drops what is gone, hidden from the viewer's audiences or out of the asked
+    kinds, and takes each title and address as the index holds them now.  Each
+    answer's ten minutes start at an offset drawn from its text, so answers are not
+    all ranked again in the same second.  ``rank()`` answers None when the index
+    holds nothing the viewer may see yet: that is not kept, so the first documents show at once.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    offset = int(digest[:8], 16) % SIMILAR_ANSWER_SECONDS
+    now = time.time() + offset
+    slot = int(now // SIMILAR_ANSWER_SECONDS)
+    remaining = max(1, int(SIMILAR_ANSWER_SECONDS - now % SIMILAR_ANSWER_SECONDS))
+    parts = ("similar", backend_name, connection.vendor, slot, tuple(audiences), digest, tuple(kinds), tuple(exclude), limit)
+    def ranked() -> tuple[list[SearchHit], int]:
+        hits = rank()
+        return (hits, remaining) if hits is not None else ([], 0)  # None: nothing to rank against yet, so nothing is kept
+
+    hits = fragments.cached_value(SIMILAR_RESULTS, parts, ranked)
+    with connection.cursor() as cursor:
+        return _still_visible(cursor, hits, audiences, kinds, exclude)
 
 
 class DatabaseBackend(SearchBackend):
@@ -155,7 +194,6 @@ class DatabaseBackend(SearchBackend):
         )
         self._write_fulltext(rows)
         self._add_vocabulary(rows)
-        fragments.forget(SIMILAR_RESULTS)
         _forget_answers()
         return len(rows)
 
@@ -191,7 +229,6 @@ class DatabaseBackend(SearchBackend):
                     cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
             IndexedDocument.objects.filter(id__in=chunk).delete()
         if ids:
-            fragments.forget(SIMILAR_RESULTS)
             _forget_answers()
         return len(ids)
 
@@ -222,6 +259,7 @@ class DatabaseBackend(SearchBackend):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE search_indexeddocument, search_indexedarea")
             _forget_answers()  # fresh statistics can change which path (exact or sampled) a query takes
+        fragments.forget(SIMILAR_RESULTS)  # a rebuild may change much of the index: similar work is ranked afresh
         return done
 
     def clear(self) -> None:
@@ -300,37 +338,31 @@ class DatabaseBackend(SearchBackend):
                 limit: int = 5) -> list[SearchHit]:
         """Key terms of ``text`` weighed by rarity (tf × idf), OR'd in one full-text query, ranked by the engine.
 
-        The ranked answer is kept in the cache for the same key terms, audiences,
-        kinds, exclusions and limit until the index next changes (every write
-        moves ``SIMILAR_RESULTS`` on), and what the viewer may see is checked
-        against the index's rows again on every call.
+        The ranked answer is kept for up to ten minutes, and what the viewer may
+        see is checked against the index's rows again on every call (``kept_similar``).
         """
         from django.db import DatabaseError
 
         try:
-            with transaction.atomic():
-                return self._similar(text, visible_audiences(viewer_audience), list(kinds), list(exclude), limit)
+            return self._similar(text, visible_audiences(viewer_audience), list(kinds), list(exclude), limit)
         except DatabaseError as error:
             raise SearchUnavailable(f"the database full-text search failed: {error}") from error
 
     def _similar(self, text: str, audiences: list[str], kinds: list[str], exclude: list[str], limit: int) -> list[SearchHit]:
-        import hashlib
-
         if not (text or "").strip() or limit < 1:
             return []
         engine = self._engine()
-        # The word counts are taken afresh every period; an answer ranked with one period's counts is not kept into the next.
-        period = int(time.time() // self.SIMILAR_STATISTICS_SECONDS)
-        digest = hashlib.sha256(text.encode()).hexdigest()  # the text's key terms are picked only when nothing is kept
-        parts = ("similar", connection.vendor, period, tuple(audiences), digest, tuple(kinds), tuple(exclude), limit)
-        with connection.cursor() as cursor:
-            hits = fragments.cached_value(SIMILAR_RESULTS, parts, lambda: (
-                self._rank_similar(cursor, engine, period, text, audiences, kinds, exclude, limit), self.SIMILAR_STATISTICS_SECONDS,
-            ))
-            return _still_visible(cursor, hits, audiences, kinds, exclude)
+
+        def rank() -> list[SearchHit]:  # the text's key terms are picked only when no answer is kept
+            period = int(time.time() // self.SIMILAR_STATISTICS_SECONDS)
+            # In a savepoint of its own: a failed ranking leaves the caller's transaction usable.
+            with transaction.atomic(), connection.cursor() as cursor:
+                return self._rank_similar(cursor, engine, period, text, audiences, kinds, exclude, limit)
+
+        return kept_similar(self.name, text, audiences, kinds, exclude, limit, rank)
 
     def _rank_similar(self, cursor, engine, period: int, text: str, audiences: list[str], kinds: list[str],
-                      exclude: list[str], limit: int) -> list[SearchHit]:
+                      exclude: list[str], limit: int) -> list[SearchHit] | None:
         import math
 
         candidates = key_terms(text, limit=40)
@@ -338,7 +370,7 @@ class DatabaseBackend(SearchBackend):
             return []
         total, frequencies = self._term_statistics(cursor, engine, period, [term for term, _ in candidates], audiences)
         if not total:
-            return []
+            return None  # nothing indexed that these audiences may see: not worth keeping (kept_similar)
         weighted = []
         for term, count in candidates:
             df = frequencies.get(term, 0)
@@ -509,7 +541,8 @@ class DatabaseBackend(SearchBackend):
 
 
 def _still_visible(cursor, hits: list[SearchHit], audiences: list[str], kinds: list[str], exclude: list[str]) -> list[SearchHit]:
-    """The hits whose documents are still in the index and still match the viewer's audiences, kinds and exclusions.
+    """The hits whose documents are still in the index and still match the viewer's audiences, kinds and exclusions,
+    each with its title, address and organisation as the index holds them now.
 
     Similar work's ranked answer may come from the cache; this one small query
     by key applies what the viewer may see to the index as it is now.
@@ -517,12 +550,13 @@ def _still_visible(cursor, hits: list[SearchHit], audiences: list[str], kinds: l
     if not hits:
         return []
     keys = [hit.key for hit in hits]
-    sql = (f"SELECT d.key FROM search_indexeddocument d WHERE d.key IN ({','.join(['%s'] * len(keys))}) "
+    sql = (f"SELECT d.key, d.title, d.url, d.organisation FROM search_indexeddocument d WHERE d.key IN ({','.join(['%s'] * len(keys))}) "
            f"AND d.audience IN ({','.join(['%s'] * len(audiences))})")
     narrowing, narrowing_params = _kinds_and_exclusions(kinds, exclude)
     cursor.execute(sql + narrowing, [*keys, *audiences, *narrowing_params])
-    visible = {key for (key,) in cursor.fetchall()}
-    return [hit for hit in hits if hit.key in visible]
+    now = {key: (title, url, organisation) for key, title, url, organisation in cursor.fetchall()}
+    return [replace(hit, title=now[hit.key][0], url=now[hit.key][1], organisation=now[hit.key][2] or "")
+            for hit in hits if hit.key in now]
 
 
 def _kinds_and_exclusions(kinds: list[str], exclude: list[str]) -> tuple[str, list[str]]:

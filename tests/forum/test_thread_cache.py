@@ -138,3 +138,17 @@ def test_a_reply_leaves_the_anonymous_page_cache_alone(member, other_org_member,
     post_reply(other_org_member, thread, body="We run it weekly.")
 
     assert _generation() == before
+
+
+def test_a_write_to_the_search_index_leaves_the_threads_cached_column_alone(client_for, member, other_org_member, thread):
+    from search.backends.database import DatabaseBackend
+    from search.registry import SearchDocument
+
+    reply = services.post_reply(other_org_member, thread, body="First answer")
+    client = client_for(member)
+    client.get(thread.get_absolute_url())
+    DatabaseBackend().index_documents([SearchDocument(kind="case_study", pk="77", title="Teledermatology pilot",
+                                                      body="Photographs of skin lesions sent by practices.", url="/case-studies/77/")])
+    _quietly_rewrite(reply, "<p>Rewritten without telling anyone</p>")
+
+    assert "First answer" in client.get(thread.get_absolute_url()).content.decode()

@@ -1,8 +1,9 @@
 """The embedded backend's similar work keeps its answers and word counts in the cache, never at the cost of visibility.
 
-The ranked answer is kept until the index next changes; the document
-frequencies it weighs words by are kept for ``SIMILAR_STATISTICS_SECONDS``;
-and what the viewer may see is checked against the index on every call.
+The ranked answer is kept for up to ``SIMILAR_ANSWER_SECONDS`` (whatever is
+written to the index meanwhile); the document frequencies it weighs words by
+are kept for ``SIMILAR_STATISTICS_SECONDS``; and what the viewer may see, with
+each title and address, is checked against the index on every call.
 """
 from __future__ import annotations
 
@@ -18,19 +19,44 @@ from tests.search.conftest import SIMILAR_QUESTION as QUESTION, keys, make_docum
 def test_similar_asked_again_runs_only_the_visibility_check(database_backend, django_assert_num_queries):
     first = database_backend.similar(QUESTION, viewer_audience=MEMBERS)
 
-    with django_assert_num_queries(3):  # the savepoint, its release, and the check of what the viewer may see
+    with django_assert_num_queries(1):  # the check of what the viewer may see (and each title) now
         again = database_backend.similar(QUESTION, viewer_audience=MEMBERS)
 
     assert keys(again) == keys(first) and "matrix_entry:1" in keys(again)
 
 
-def test_similar_shows_a_newly_indexed_document_on_the_next_call(database_backend):
-    database_backend.similar(QUESTION, viewer_audience=MEMBERS)
+def test_similar_keeps_its_answer_when_another_document_is_indexed(database_backend):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        database_backend.similar(QUESTION, viewer_audience=MEMBERS)
+        database_backend.index_documents([make_document(5, "Dermatology clinic referrals audit", "Skin referrals to the "
+                                                        "hospital dermatology clinic, audited.", kind="case_study", audience=MEMBERS)])
 
-    database_backend.index_documents([make_document(5, "Dermatology clinic referrals audit", "Skin referrals to the hospital "
-                                                    "dermatology clinic, audited.", kind="case_study", audience=MEMBERS)])
+        assert "case_study:5" not in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
 
-    assert "case_study:5" in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+
+def test_similar_shows_a_newly_indexed_document_once_the_kept_answer_expires(database_backend):
+    from search.backends.database import SIMILAR_ANSWER_SECONDS
+
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        database_backend.similar(QUESTION, viewer_audience=MEMBERS)
+        database_backend.index_documents([make_document(5, "Dermatology clinic referrals audit", "Skin referrals to the "
+                                                        "hospital dermatology clinic, audited.", kind="case_study", audience=MEMBERS)])
+
+    with time_machine.travel(now + timedelta(seconds=SIMILAR_ANSWER_SECONDS), tick=False):
+        assert "case_study:5" in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+
+
+def test_similar_shows_a_renamed_documents_new_title_on_the_next_call(database_backend):
+    assert "matrix_entry:1" in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
+
+    database_backend.index_documents([make_document(1, "Community skin service", "A GPwSI dermatology clinic in the community "
+                                                    "takes skin referrals away from the hospital outpatient department.",
+                                                    kind="matrix_entry", audience=MEMBERS)])
+
+    titles = {hit.key: hit.title for hit in database_backend.similar(QUESTION, viewer_audience=MEMBERS)}
+    assert titles.get("matrix_entry:1") == "Community skin service"
 
 
 def test_similar_drops_a_deleted_document_on_the_next_call(database_backend):
@@ -63,6 +89,8 @@ def test_a_word_new_to_the_index_counts_in_similar_work_once_its_count_expires(d
     from datetime import datetime
     from datetime import timezone as tz
 
+    from search.backends.database import SIMILAR_ANSWER_SECONDS
+
     seconds = database_backend.SIMILAR_STATISTICS_SECONDS
     text = "Teledermatology photographs for skin referrals"
     start = datetime.fromtimestamp((int(timezone.now().timestamp()) // seconds + 1) * seconds, tz=tz.utc)  # a period begins
@@ -73,7 +101,8 @@ def test_a_word_new_to_the_index_counts_in_similar_work_once_its_count_expires(d
 
     with time_machine.travel(start + timedelta(seconds=seconds - 1), tick=False):
         assert "case_study:6" not in keys(database_backend.similar(text, viewer_audience=MEMBERS))
-    with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
+    # Once the count's period is over and the answer kept meanwhile has expired too (each ends on its own clock).
+    with time_machine.travel(start + timedelta(seconds=seconds + SIMILAR_ANSWER_SECONDS), tick=False):
         assert "case_study:6" in keys(database_backend.similar(text, viewer_audience=MEMBERS))
 
 

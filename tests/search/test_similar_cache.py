@@ -126,7 +126,7 @@ def _statistics_keys(backend, text: str, audience: str) -> tuple[str, list[str]]
     from search.backends.database import _cache_word
 
     period = int(timezone.now().timestamp() // backend.SIMILAR_STATISTICS_SECONDS)
-    scope = f"{period}:{','.join(visible_audiences(audience))}"
+    scope = f"{period}:{','.join(visible_audiences(audience))}:"  # similar work of every kind (none named)
     words = [f"search.similar.df:{scope}:{_cache_word(term)}" for term, _ in key_terms(text, limit=40)]
     return f"search.similar.counting:{scope}", [f"search.similar.total:{scope}", *words]
 
@@ -179,3 +179,15 @@ def test_similar_counts_for_itself_when_the_other_caller_lets_go_without_counts(
         hits, counting = _similar_with_counting_queries(database_backend, QUESTION)
 
     assert counting and "matrix_entry:1" in hits
+
+
+def test_similar_weighs_a_words_rarity_among_the_kinds_it_looks_through(database_backend):
+    """A word in most of the portal's documents, but in one piece of re-design work, still finds that work."""
+    database_backend.index_documents(
+        [make_document(100 + n, f"Practice newsletter {n}", "Procurement news for every practice.", kind="document",
+                       audience=MEMBERS) for n in range(30)]
+        + [make_document(7, "Procurement of a community service", "Procurement steps the cluster followed.",
+                         kind="matrix_entry", audience=MEMBERS)]
+    )
+
+    assert keys(database_backend.similar("Procurement", viewer_audience=MEMBERS, kinds=["matrix_entry"])) == ["matrix_entry:7"]

@@ -23,7 +23,10 @@ What it does, in order:
    loopback range, so each holds a real session.
 4. Opens websockets for a share of the members (``--sockets``, default 10 %):
    thread and board pages left open, in a process of their own.
-5. For each rate, drives the mix open-loop (a request starts every 1/rate s
+5. First drives the first rate for ``--warm-up`` seconds (default 30; none with
+   ``--quick``), reported in a row of its own and never counted: a server just
+   started has cold processes, connection pools and database buffers.  Then,
+   for each rate, drives the mix open-loop (a request starts every 1/rate s
    whatever the answers, ``bench/load.py``'s timetable) for ``--duration``
    seconds: 20 % anonymous visitors, 80 % signed-in members picked with a
    skewed popularity; pages by ``READS``; about 10 % writes (``WRITES``):
@@ -35,7 +38,9 @@ What it does, in order:
    the portal adds when ``CACHE_STATUS_HEADER`` is on), and for the whole run the
    web workers', task worker's and PostgreSQL's CPU per request (``/proc``), the
    load average, and whether each live update reached every socket open on its
-   thread exactly once.  Between rates it waits until the server is idle again.
+   thread exactly once, and the p95 of each 10 s of the run (a slow start, a
+   stall and a steady queue look alike in one p95).  Between rates it waits
+   until the server is idle again.
 6. Prints the table (and with ``--write-results`` puts it at the top of
    bench/RESULTS.md), then one JSON line.
 
@@ -775,9 +780,13 @@ def plan_sockets(sessions: list[dict], catalogue: dict, share: float, seed: int 
 
 
 def run_rates(host: str, plan_file: Path, plan: dict, server, database_url: str, rates: list[float], duration: float,
-              timeout: float, idle_timeout: float) -> list[dict]:
+              timeout: float, idle_timeout: float, warm_up: float = 0.0) -> list[dict]:
+    """Each rate for ``duration`` seconds; first, with ``warm_up``, the first rate for that long, reported apart
+    (``"warm_up": True``) and never counted as held: a server just started has cold processes, connection pools and
+    database buffers, which the first seconds of every run would otherwise measure again."""
     summaries = []
-    for number, rate in enumerate(rates):
+    runs = ([(rates[0], warm_up, True)] if warm_up > 0 and rates else []) + [(rate, duration, False) for rate in rates]
+    for number, (rate, duration, warming) in enumerate(runs):
         waited, idle = run.wait_until_idle(f"{host}/health/", timeout=idle_timeout)
         run.log(f"rate {rate:g}/s for {duration:g} s (server idle after {waited:.1f} s{'' if idle else ', still busy'}); "
                 f"load average {run.load_average()}")
@@ -800,6 +809,8 @@ def run_rates(host: str, plan_file: Path, plan: dict, server, database_url: str,
             live = {**check_live_updates(plan["sockets"], held["received"], result["posted"]),
                     "sockets": len(plan["sockets"]), "refused": held["refused"]}
         summary = summarise(result, cpu, live)
+        if warming:
+            summary["warm_up"], summary["held"] = True, False
         run.log(f"  p50 {summary['p50_ms']} / p95 {summary['p95_ms']} / p99 {summary['p99_ms']} ms, "
                 f"{summary['errors']} errors of {summary['requests']}; CPU per request {summary.get('cpu_ms_per_request')}; "
                 f"p95 by 10 s {summary['p95_ms_by_10_s']}")
@@ -807,8 +818,12 @@ def run_rates(host: str, plan_file: Path, plan: dict, server, database_url: str,
     return summaries
 
 
+def warm_up_label(summary: dict) -> str:
+    return f" warm-up, {summary['duration']:g} s, not counted" if summary.get("warm_up") else ""
+
+
 def format_report(summaries: list[dict], command: str, sizes: dict, members: int, sockets: int, began: float) -> str:
-    held = [s["rate"] for s in summaries if s["held"]]
+    held = [s["rate"] for s in summaries if s["held"] and not s.get("warm_up")]
     lines = [
         f"Run {datetime.now(timezone.utc).strftime('%-d %B %Y, %H:%M UTC')} on {run.machine()}; "
         f"{time.perf_counter() - began:.0f} s in all. Data: {sizes}; {members} signed-in members "
@@ -825,12 +840,16 @@ def format_report(summaries: list[dict], command: str, sizes: dict, members: int
         cpu = s.get("cpu_ms_per_request", {})
         live = s.get("live_updates") or {}
         lines.append(
-            f"| {s['rate']:g}/s ({s['load_average']}) | {s['requests']:,} | {s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f} "
+            f"| {s['rate']:g}/s{warm_up_label(s)} ({s['load_average']}) | {s['requests']:,} | {s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f} "
             f"| {s['writes']['p95_ms']:.0f} | {s['errors']} | {s['cache_hit_rate'] if s['cache_hit_rate'] is not None else '–'} "
             f"| {cpu.get('web', '–')} / {cpu.get('postgres', '–')} / {cpu.get('task_workers', '–')} "
             f"| {live.get('lost', '–')} / {live.get('duplicated', '–')} of {live.get('expected', '–')} | {'yes' if s['held'] else 'no'} |")
-    lines += ["", f"Highest rate held: {max(held):g}/s" if held else "Highest rate held: none of the rates run", ""]
+    lines += ["", f"Highest rate held: {max(held):g}/s" if held else "Highest rate held: none of the rates run", "",
+              "p95 in each 10 s of each run, ms (a slow start, a stall and a steady queue look alike in one p95): "
+              + "; ".join(f"{s['rate']:g}/s{' warm-up' if s.get('warm_up') else ''} {s.get('p95_ms_by_10_s')}" for s in summaries), ""]
     for s in summaries:
+        if s.get("warm_up"):
+            continue
         lines += [f"Per kind at {s['rate']:g}/s:", "", "| kind | requests | p50 | p95 | p99 | errors | cache hit rate |",
                   "|---|---|---|---|---|---|---|"]
         for kind, k in s["kinds"].items():
@@ -854,6 +873,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sockets", type=float, default=0.1, help="share of members with a thread or board open (default 0.1)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds before a request counts as failed")
     parser.add_argument("--idle-timeout", type=float, default=120.0)
+    parser.add_argument("--warm-up", type=float, default=None,
+                        help="seconds at the first rate before the measured runs, reported apart (default 30; 0 with --quick)")
     parser.add_argument("--database-url", help="use this database as it is (no bench_data step): tests and tiny runs")
     parser.add_argument("--reuse-static", action="store_true", help="keep the static files the last run collected")
     parser.add_argument("--write-results", action="store_true", help="put the report at the top of bench/RESULTS.md")
@@ -873,6 +894,8 @@ def main(argv: list[str] | None = None) -> None:
     sizes = run.QUICK if args.quick else run.FULL
     members = args.members or (50 if args.quick else 500)
     duration = args.duration or (15.0 if args.quick else 60.0)
+    if args.warm_up is None:
+        args.warm_up = 0.0 if args.quick else 30.0
     if args.database_url:
         url, sizes = args.database_url, {"as found": run.database_name(args.database_url)}
     else:
@@ -900,7 +923,7 @@ def main(argv: list[str] | None = None) -> None:
         plan_file.parent.mkdir(exist_ok=True)
         plan_file.write_text(json.dumps(plan))
         rates = [float(r) for r in args.rates.split(",") if r.strip()]
-        summaries = run_rates(host, plan_file, plan, server, url, rates, duration, args.timeout, args.idle_timeout)
+        summaries = run_rates(host, plan_file, plan, server, url, rates, duration, args.timeout, args.idle_timeout, args.warm_up)
     finally:
         run.stop(server)
         plan_file.unlink(missing_ok=True)

@@ -114,6 +114,23 @@ def test_report_marks_the_highest_rate_held():
     assert "Highest rate held: 50/s" in report
 
 
+def test_report_never_counts_the_warm_up_as_held():
+    warm_up = {"rate": 25, "duration": 30, "requests": 750, "p50_ms": 10, "p95_ms": 100, "p99_ms": 100, "errors": 0,
+               "writes": {"p95_ms": 20}, "cache_hit_rate": 0.5, "load_average": "1.00, 1.00, 1.00", "kinds": {},
+               "held": False, "warm_up": True}
+    slow = {**warm_up, "duration": 60, "p95_ms": 900, "warm_up": False}
+
+    report = workload.format_report([warm_up, slow], "cmd", {}, 5, 0, 0)
+
+    assert "25/s warm-up, 30 s, not counted" in report and "Highest rate held: none of the rates run" in report
+
+
+def test_p95_by_slice_gives_each_ten_seconds_its_own_p95():
+    timeline = [(1.0, 10.0, "home"), (2.0, 20.0, "home"), (12.0, 500.0, "thread")]
+
+    assert workload.p95_by_slice(timeline, 10.0) == [20.0, 500.0]
+
+
 def test_cache_status_header_counts_page_cache_hits_and_misses_when_turned_on(client, settings, db):
     settings.CACHE_STATUS_HEADER = True
 

@@ -212,12 +212,13 @@ def member_session_cookie() -> str:
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connections
 
+    from portal.site.accounts import SESSION_BACKEND
     from portal.site.synthetic import synthetic_viewer
 
     user = synthetic_viewer().user
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = SESSION_BACKEND  # as a real sign-in records it (the user read with the member row)
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     connections.close_all()

@@ -146,14 +146,30 @@ def connect_receivers() -> None:
 
 
 class CachedPermissionBackend(ModelBackend):
-    """Django's model permissions answered from ``viewer_facts``; it signs nobody in.
+    """Django's model permissions answered from ``viewer_facts``, and the signed-in viewer read with their member row.
 
     First in ``AUTHENTICATION_BACKENDS``: Django's ``ModelBackend`` and allauth's, which follow it, keep
-    signing people in and find the permissions already on the user (the same ``_perm_cache``).
+    signing people in and find the permissions already on the user (the same ``_perm_cache``).  It signs
+    nobody in, but every session is recorded against it (``portal.site.accounts.AccountAdapter.login``),
+    so it is the backend Django asks for the session's user on each request.
     """
 
     def authenticate(self, request, **credentials):
         return None
+
+    def get_user(self, user_id):
+        """The session's user and their member row in one query.
+
+        Every signed-in page asks ``is_member`` (the header, and the page's own permission check), which
+        read the member row in a second query of its own.  Joined here, the row comes with the user; a
+        user with no member row gets ``None`` cached, so asking again costs nothing either.  The checks
+        themselves are unchanged: ``is_member`` still looks at the row's approval on every request.
+        """
+        try:
+            user = get_user_model()._default_manager.select_related("member").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -25,6 +25,8 @@ from portal.core.addresses import absolute_url
 from directory.services import register_member
 from portal.core import permissions
 
+SESSION_BACKEND = "portal.core.permissions.CachedPermissionBackend"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
@@ -53,6 +55,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
         clear_login(request)
         return render(request, "account/awaiting_approval.html", {"member": member}, status=403)
+
+    def login(self, request, user) -> None:
+        """Sign in, recording the session against ``CachedPermissionBackend`` whichever backend checked the password.
+
+        The backend a session records is the one Django asks for the user on every later request; the
+        portal's reads the member row with the user (one query instead of two on every signed-in page).
+        """
+        user.backend = SESSION_BACKEND
+        super().login(request, user)
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """The ``login_failed`` rate limit's key: the address and where the attempt came from.

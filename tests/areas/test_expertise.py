@@ -133,7 +133,7 @@ def test_finder_query_count_does_not_grow_with_people_or_evidence(client_for, me
         make_entry(title=f"Dermatology work {n}", stage=Stage.SCOPING, leads=[lead])
     client = client_for(member)
     client.get("/areas/expertise/")  # warm the session
-    # 4 for the user, member and viewer organisations (the session and permissions come from the cache);
-    # 10 for the area, evidence, people and the form.
-    with django_assert_num_queries(14):
+    # 3 for the user with the member row (one query) and viewer organisations (the session and permissions
+    # come from the cache); 10 for the area, evidence, people and the form.
+    with django_assert_num_queries(13):
         client.get("/areas/expertise/", {"area": "dermatology"})

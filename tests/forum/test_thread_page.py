@@ -123,11 +123,11 @@ def test_thread_page_query_count_for_its_author_once_cached(client_for, member, 
     client = client_for(member)
     client.get(thread.get_absolute_url())
 
-    # user, member, the thread (who may read it is checked on it), watching, and similar work's check of what this
-    # viewer may see now.  The main column (question, replies, tags, guidance) comes from the cache, drawn for this
-    # kind of viewer since the thread last changed (forum.queries.thread_main); so do similar work's ranked answer, the
+    # user with member (one query), the thread (who may read it is checked on it), watching, and similar work's check of
+    # what this viewer may see now.  The main column (question, replies, tags, guidance) comes from the cache, drawn for
+    # this kind of viewer since the thread last changed (forum.queries.thread_main); so do similar work's ranked answer, the
     # session, the viewer's roles and permissions (portal/core/permissions.py), the reply count and the page's rows.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(thread.get_absolute_url())
 
     assert "Procurement guide: the draft timetable" in response.content.decode()

@@ -115,6 +115,6 @@ def test_case_study_list_runs_the_same_queries_with_2_and_8_studies(client_for, 
     assert at_2 == at_8 == PINNED_CASE_STUDY_LIST_QUERIES
 
 
-# User; Wagtail's site lookup, routing, view restrictions and the breadcrumbs' ancestors (7); member; the case
-# studies (the session and the viewer's roles and permissions come from the cache: portal/core/permissions.py).
-PINNED_CASE_STUDY_LIST_QUERIES = 10
+# User with the member row (one query); Wagtail's site lookup, routing, view restrictions and the breadcrumbs' ancestors (7);
+# the case studies (the session and the viewer's roles and permissions come from the cache: portal/core/permissions.py).
+PINNED_CASE_STUDY_LIST_QUERIES = 9

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from forum.models import Board, Thread
 
-# User, member; the subsections, their boards with thread counts, the viewer's unread notifications (the
+# User with member (one query); the subsections, their boards with thread counts, the viewer's unread notifications (the
 # session and the viewer's roles and permissions come from the cache: portal/core/permissions.py).
-PINNED_BOARD_LIST_QUERIES = 5
+PINNED_BOARD_LIST_QUERIES = 4
 
 
 def _queries(client) -> int:

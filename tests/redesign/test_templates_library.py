@@ -122,9 +122,9 @@ def test_anonymous_sees_only_public_templates_in_the_list(client, network_admin,
 
 # --- the library list: a fixed number of queries whatever the number of templates and versions ----------------
 
-# User, member, the templates, their versions (the session and the viewer's roles and permissions come from
-# the cache: portal/core/permissions.py).
-PINNED_TEMPLATE_LIST_QUERIES = 4
+# User with member (one query), the templates, their versions (the session and the viewer's roles and permissions
+# come from the cache: portal/core/permissions.py).
+PINNED_TEMPLATE_LIST_QUERIES = 3
 
 
 def _list_queries(client) -> int:

@@ -8,9 +8,10 @@ access ends or changes (``portal.realtime.MemberSocket``).
 """
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+from portal.core.handler import get_asgi_application  # noqa: E402 - Django's, with one thread hop a request
+
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -31,6 +31,7 @@ from portal.core.notifications import Notification
 from portal.core.permissions import has_role, member_required, permission_required
 from portal.core.roles import Role
 from search.queries import SIMILAR_KINDS, find_similar, viewer_audience
+from search.templatetags.similar_work import similar_list
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[dict]:
@@ -166,10 +167,8 @@ def thread(request, pk):
         main = queries.thread_main(thread, page, rows, viewer, audience=viewer_audience(request.user), render=render_main)
     # Similar work is drawn for every request, outside the cached column: it follows the whole index, not the thread.
     document = queries.similar_document(thread)
-    similar = render_to_string("search/includes/similar.html", {
-        "similar": find_similar(document, request.user, kinds=SIMILAR_KINDS) if document is not None else [],
-        "heading": "Similar work elsewhere in the region",
-    })
+    similar = render_to_string("search/includes/similar.html", similar_list(
+        find_similar(document, request.user, kinds=SIMILAR_KINDS) if document is not None else []))
     main = main.replace(queries.CSRF_PLACEHOLDER, escape(get_token(request))).replace(queries.SIMILAR_PLACEHOLDER, similar, 1)
     return render(request, "forum/thread.html", {
         "thread": thread,

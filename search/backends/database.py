@@ -106,7 +106,7 @@ SIMILAR_RESULTS = fragments.family("search.similar")
 SIMILAR_ANSWER_SECONDS = 600
 
 
-def kept_similar(backend_name: str, text: str, audiences: list[str], kinds: list[str], exclude: list[str], limit: int,
+def kept_similar(text: str, audiences: list[str], kinds: list[str], exclude: list[str], limit: int,
                  rank: Callable[[], list[SearchHit] | None]) -> list[SearchHit]:
     """``rank()``'s answer for similar work, kept for up to ``SIMILAR_ANSWER_SECONDS``, checked against the index on every call.
 
@@ -131,7 +131,8 @@ def kept_similar(backend_name: str, text: str, audiences: list[str], kinds: list
     now = time.time() + offset
     slot = int(now // SIMILAR_ANSWER_SECONDS)
     remaining = max(1, int(SIMILAR_ANSWER_SECONDS - now % SIMILAR_ANSWER_SECONDS))
-    parts = ("similar", backend_name, connection.vendor, slot, tuple(audiences), digest, tuple(kinds), tuple(exclude), limit)
+    parts = ("similar", connection.vendor, slot, tuple(audiences), digest, tuple(kinds), tuple(exclude), limit)
+
     def ranked() -> tuple[list[SearchHit], int]:
         hits = rank()
         return (hits, remaining) if hits is not None else ([], 0)  # None: nothing to rank against yet, so nothing is kept
@@ -359,7 +360,7 @@ class DatabaseBackend(SearchBackend):
             with transaction.atomic(), connection.cursor() as cursor:
                 return self._rank_similar(cursor, engine, period, text, audiences, kinds, exclude, limit)
 
-        return kept_similar(self.name, text, audiences, kinds, exclude, limit, rank)
+        return kept_similar(text, audiences, kinds, exclude, limit, rank)
 
     def _rank_similar(self, cursor, engine, period: int, text: str, audiences: list[str], kinds: list[str],
                       exclude: list[str], limit: int) -> list[SearchHit] | None:
@@ -412,11 +413,9 @@ class DatabaseBackend(SearchBackend):
         if len(found) < len(keys) + 1:
             found, lock = self._counts_from_whoever_is_counting(scope, [total_key, *keys.values()], found)
         try:
-            scope_sql = f"d.audience IN ({','.join(['%s'] * len(audiences))})"
-            scope_params = [*audiences]
-            if kinds:
-                scope_sql += f" AND d.kind IN ({','.join(['%s'] * len(kinds))})"
-                scope_params += kinds
+            narrowing, narrowing_params = _kinds_and_exclusions(kinds, [])
+            scope_sql = f"d.audience IN ({','.join(['%s'] * len(audiences))})" + narrowing
+            scope_params = [*audiences, *narrowing_params]
             total = found.get(total_key)
             if total is None:
                 cursor.execute(f"SELECT COUNT(*) FROM search_indexeddocument d WHERE {scope_sql}", scope_params)

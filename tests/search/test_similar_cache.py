@@ -25,13 +25,19 @@ def test_similar_asked_again_runs_only_the_visibility_check(database_backend, dj
     assert keys(again) == keys(first) and "matrix_entry:1" in keys(again)
 
 
+def _ask_then_index_an_audit_at(backend, moment) -> None:
+    """At ``moment``, ask for similar work (so its answer is kept), then index a case study that would rank in it."""
+    with time_machine.travel(moment, tick=False):
+        backend.similar(QUESTION, viewer_audience=MEMBERS)
+        backend.index_documents([make_document(5, "Dermatology clinic referrals audit", "Skin referrals to the hospital "
+                                               "dermatology clinic, audited.", kind="case_study", audience=MEMBERS)])
+
+
 def test_similar_keeps_its_answer_when_another_document_is_indexed(database_backend):
     now = timezone.now()
-    with time_machine.travel(now, tick=False):
-        database_backend.similar(QUESTION, viewer_audience=MEMBERS)
-        database_backend.index_documents([make_document(5, "Dermatology clinic referrals audit", "Skin referrals to the "
-                                                        "hospital dermatology clinic, audited.", kind="case_study", audience=MEMBERS)])
+    _ask_then_index_an_audit_at(database_backend, now)
 
+    with time_machine.travel(now, tick=False):
         assert "case_study:5" not in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
 
 
@@ -39,10 +45,7 @@ def test_similar_shows_a_newly_indexed_document_once_the_kept_answer_expires(dat
     from search.backends.database import SIMILAR_ANSWER_SECONDS
 
     now = timezone.now()
-    with time_machine.travel(now, tick=False):
-        database_backend.similar(QUESTION, viewer_audience=MEMBERS)
-        database_backend.index_documents([make_document(5, "Dermatology clinic referrals audit", "Skin referrals to the "
-                                                        "hospital dermatology clinic, audited.", kind="case_study", audience=MEMBERS)])
+    _ask_then_index_an_audit_at(database_backend, now)
 
     with time_machine.travel(now + timedelta(seconds=SIMILAR_ANSWER_SECONDS), tick=False):
         assert "case_study:5" in keys(database_backend.similar(QUESTION, viewer_audience=MEMBERS))
